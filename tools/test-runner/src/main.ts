@@ -1,0 +1,71 @@
+// Runs the whole suite: static checks first (types, lint, module boundaries, migration drift),
+// then every `*.test.ts` under apps/, libs/ and tools/ with node's test runner.
+// The last line is `N passed, N failed` so CI can read the result.
+import { spawnSync } from 'node:child_process'
+import { readdirSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { run } from 'node:test'
+import { spec } from 'node:test/reporters'
+import { availableParallelism } from 'node:os'
+
+const root = process.cwd()
+const args = process.argv.slice(2)
+const only = args.filter((a) => !a.startsWith('--'))
+const skipChecks = args.includes('--no-checks') || only.length > 0
+
+function findTests(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name === 'generated' || name.startsWith('.')) continue
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) findTests(path, out)
+    else if (name.endsWith('.test.ts')) out.push(path)
+  }
+  return out
+}
+
+function check(name: string, cmd: string, cmdArgs: string[]): boolean {
+  const started = Date.now()
+  const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit' })
+  const ok = r.status === 0
+  console.log(`${ok ? '✔' : '✖'} check: ${name} (${Date.now() - started} ms)`)
+  return ok
+}
+
+let checksFailed = 0
+if (!skipChecks) {
+  const checks: [string, string, string[]][] = [
+    ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']],
+    ['lint and module boundaries', 'npx', ['eslint', '--max-warnings=0', '.']],
+    ['migrations match schemas', process.execPath, ['--import', 'tsx', 'tools/prisma-offline/src/check-drift.ts']],
+  ]
+  for (const [name, cmd, cmdArgs] of checks) if (!check(name, cmd, cmdArgs)) checksFailed++
+}
+
+const files = (only.length ? only.map((f) => join(root, f)) : ['apps', 'libs', 'tools'].flatMap((d) => findTests(join(root, d)))).sort()
+console.log(`running ${files.length} test files`)
+
+let passed = 0
+let failed = 0
+const failures: string[] = []
+const stream = run({
+  files,
+  concurrency: Math.max(2, Math.min(4, availableParallelism())),
+  timeout: 10 * 60_000,
+})
+// Counts test cases, not the suites around them; a file that crashes counts as one failure.
+stream.on('test:pass', (e) => {
+  if (e.details.type !== 'suite' && !e.skip && !e.todo) passed++
+})
+stream.on('test:fail', (e) => {
+  if (e.details.type === 'suite' && e.details.error?.failureType !== 'testCodeFailure') return
+  failed++
+  failures.push(`${relative(root, e.file ?? '')}: ${e.name}`)
+})
+const report = stream.compose(spec)
+report.pipe(process.stdout, { end: false })
+report.on('end', () => {
+  if (failures.length) console.log(`\nfailed:\n${failures.map((f) => `  ${f}`).join('\n')}`)
+  if (checksFailed) console.log(`${checksFailed} static check(s) failed`)
+  console.log(`${passed} passed, ${failed + checksFailed} failed`)
+  process.exitCode = failed + checksFailed > 0 ? 1 : 0
+})
