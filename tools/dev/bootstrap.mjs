@@ -34,18 +34,28 @@ function ensureInstalled() {
   run('npm', ['ci', '--no-audit', '--no-fund'])
 }
 
-// Generates each service's Prisma client when it is missing or older than its schema.
-// `prisma generate` never runs the schema engine; the offline shim only has to exist.
+// Generates each Prisma client (a service's, or a library's test fixture) when it is missing or
+// older than its schema. `prisma generate` never runs the schema engine: offline is fine.
+function prismaProjects() {
+  const found = []
+  for (const top of ['apps', 'libs', 'tools']) {
+    for (const name of readdirSync(join(root, top))) {
+      for (const dir of [join(root, top, name), join(root, top, name, 'test', 'prisma-fixture')]) {
+        if (existsSync(join(dir, 'prisma.config.ts')) && existsSync(join(dir, 'prisma', 'schema.prisma'))) found.push(dir)
+      }
+    }
+  }
+  return found
+}
+
 function generatePrismaClients() {
-  const apps = join(root, 'apps')
-  for (const app of readdirSync(apps)) {
-    const schema = join(apps, app, 'prisma', 'schema.prisma')
-    if (!existsSync(schema)) continue
-    const generated = join(apps, app, 'src', 'generated', 'prisma', 'client.ts')
+  for (const dir of prismaProjects()) {
+    const schema = join(dir, 'prisma', 'schema.prisma')
+    const generated = join(dir, 'src', 'generated', 'prisma', 'client.ts')
     if (mtime(generated) >= mtime(schema)) continue
-    console.log(`> generating the Prisma client of ${app}`)
+    console.log(`> generating the Prisma client in ${dir.slice(root.length + 1)}`)
     const r = spawnSync('npx', ['prisma', 'generate'], {
-      cwd: join(apps, app),
+      cwd: dir,
       stdio: 'inherit',
       env: { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },
     })
