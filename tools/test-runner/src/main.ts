@@ -57,11 +57,12 @@ stream.on('test:pass', (e) => {
   if (e.details.type !== 'suite' && !e.skip && !e.todo) passed++
 })
 stream.on('test:fail', (e) => {
-  if (e.details.type === 'suite' && e.details.error?.failureType !== 'testCodeFailure') return
+  const failureType = (e.details.error as { failureType?: string } | undefined)?.failureType
+  if (e.details.type === 'suite' && failureType !== 'testCodeFailure') return
   failed++
   failures.push(`${relative(root, e.file ?? '')}: ${e.name}`)
 })
-const report = stream.compose(spec)
+const report = stream.compose(new spec())
 report.pipe(process.stdout, { end: false })
 report.on('end', () => {
   if (failures.length) console.log(`\nfailed:\n${failures.map((f) => `  ${f}`).join('\n')}`)

@@ -1,0 +1,6 @@
+// The shared language of the services: identity headers the gateway forwards, the
+// problem+json error body, and the versioned domain events that cross service boundaries.
+export * from './identity.ts'
+export * from './problem.ts'
+export * from './events/envelope.ts'
+export * from './events/auth.ts'

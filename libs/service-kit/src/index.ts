@@ -1,0 +1,28 @@
+// The service kit: what every service of the platform is built from.
+export { baseConfigShape, devDefault, loadConfig, ConfigError, nodeEnvSchema } from './config.ts'
+export {
+  DomainError,
+  defineError,
+  type DomainErrorFactory,
+  Unauthenticated,
+  Forbidden,
+  NotFound,
+  Conflict,
+  ValidationFailed,
+  RateLimited,
+  ServiceUnavailable,
+} from './errors.ts'
+export { toProblem, problemFor } from './problem.ts'
+export { loggerOptions, maskUrl } from './logger.ts'
+export { createServer, startServer, type ServiceInstance, type ServerOptions } from './server.ts'
+export { serviceKit, type ServiceKitOptions } from './plugins/kit.ts'
+export { requireIdentity, requireRole, requireUser } from './plugins/caller.ts'
+export { redisPlugin, type RedisPluginOptions } from './plugins/redis.ts'
+export { createPrismaClient, prismaPlugin, type PrismaLike, type PrismaPluginOptions } from './plugins/prisma.ts'
+export {
+  signIdentityHeaders,
+  verifyIdentityHeaders,
+  ASSERTED_HEADER_NAMES,
+  MAX_SIGNATURE_AGE_MS,
+} from './internal-auth.ts'
+export { startTelemetry, type TelemetryOptions } from './telemetry/sdk.ts'

@@ -1,0 +1,65 @@
+// Builds a service's Fastify instance (zod type provider, request ids, body limit, logger) and
+// runs it with graceful shutdown: stop accepting, drain in-flight requests, then onClose hooks
+// (consumers, pools, discovery) in reverse registration order.
+import { randomUUID } from 'node:crypto'
+import Fastify, { type FastifyInstance } from 'fastify'
+import closeWithGrace from 'close-with-grace'
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
+import { loggerOptions } from './logger.ts'
+
+export interface ServerOptions {
+  service: string
+  logLevel?: string
+  /** Largest accepted request body in bytes; 256 KiB unless a service needs more. */
+  bodyLimit?: number
+  trustProxy?: boolean | string
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+export function createServer({ service, logLevel = 'info', bodyLimit = 256 * 1024, trustProxy = false }: ServerOptions) {
+  const app = Fastify({
+    logger: loggerOptions(service, logLevel),
+    bodyLimit,
+    trustProxy,
+    requestIdHeader: 'x-request-id',
+    // Accept the gateway's request id when it looks sane; never trust arbitrary text in logs.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    },
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<ZodTypeProvider>()
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+  // The API speaks JSON only; any other body is answered 415 instead of reaching validation.
+  app.removeContentTypeParser(['text/plain'])
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+  return app
+}
+
+export type ServiceInstance = ReturnType<typeof createServer>
+
+export interface StartOptions {
+  host: string
+  port: number
+  /** How long in-flight work may take to finish after a signal. */
+  shutdownGraceMs?: number
+}
+
+export async function startServer(app: FastifyInstance, { host, port, shutdownGraceMs = 10_000 }: StartOptions) {
+  closeWithGrace({ delay: shutdownGraceMs }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'closing after an unexpected error')
+    else app.log.info({ signal }, 'shutting down')
+    await app.close()
+  })
+  try {
+    await app.listen({ host, port })
+  } catch (err) {
+    app.log.fatal({ err }, 'could not start')
+    process.exit(1)
+  }
+}
