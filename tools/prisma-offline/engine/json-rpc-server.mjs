@@ -1,0 +1,39 @@
+// JSON-RPC 2.0 over newline-delimited stdio, the way the Prisma CLI talks to its schema engine:
+// requests are answered one at a time, in order, and errors carry Prisma's error shape.
+import { createInterface } from 'node:readline'
+
+const PRISMA_ERROR_CODE = /^P\d{4}$/
+
+function toRpcError(error) {
+  const message = error?.message ?? String(error)
+  const isPanic = error instanceof WebAssembly.RuntimeError || /panicked|unreachable/i.test(message)
+  const data = { is_panic: isPanic, message }
+  if (PRISMA_ERROR_CODE.test(error?.code ?? '')) Object.assign(data, { error_code: error.code, meta: error.meta ?? {} })
+  if (isPanic) data.error = { message }
+  return { code: 4466, message: 'An error happened. Check the data field for details.', data }
+}
+
+/**
+ * Serves requests from `input` until it closes, then resolves.
+ * @param {{ input: NodeJS.ReadableStream, output: NodeJS.WritableStream, handle: (method: string, params: unknown, client: { print: (content: string) => void }) => Promise<unknown>, log: (message: string) => void }} options
+ */
+export async function serveJsonRpc({ input, output, handle, log }) {
+  const send = (message) => output.write(`${JSON.stringify({ jsonrpc: '2.0', ...message })}\n`)
+  let printed = 0
+  const client = {
+    print: (content) => send({ id: `print-${++printed}`, method: 'print', params: { content } }),
+  }
+  const lines = createInterface({ input, crlfDelay: Infinity })
+  for await (const line of lines) {
+    if (!line.trim()) continue
+    const message = JSON.parse(line)
+    // Lines without a method are the CLI's answers to our `print` requests.
+    if (!message.method) continue
+    try {
+      send({ id: message.id, result: await handle(message.method, message.params, client) })
+    } catch (error) {
+      log(error?.stack ?? String(error))
+      send({ id: message.id, error: toRpcError(error) })
+    }
+  }
+}
