@@ -96,7 +96,7 @@ export class ConsulDiscovery implements Discovery {
     }
   }
 
-  resolve(service: string): Promise<Instance[]> {
+  async resolve(service: string): Promise<Instance[]> {
     return this.#watchOf(service).current()
   }
 

@@ -27,6 +27,8 @@ export interface FakeConsul {
   setHealth(serviceId: string, status: CheckStatus): void
   /** Every request answers this HTTP status until called with `undefined`; held queries fail at once. */
   failWith(status: number | undefined): void
+  /** How many blocking queries are being held right now (a watch parked on Consul shows here). */
+  heldQueries(): number
   /** Drops every connection (held queries fail), then listens again on the same port, state kept. */
   restart(): Promise<void>
   close(): Promise<void>
@@ -106,6 +108,10 @@ class FakeConsulServer implements FakeConsul {
     if (service === undefined) throw new Error(`fake consul: no service with id "${serviceId}"`)
     service.status = status
     this.#touch(service.name)
+  }
+
+  heldQueries(): number {
+    return this.#held.size
   }
 
   failWith(status: number | undefined): void {
