@@ -1,0 +1,238 @@
+// Publishes committed outbox rows to the event exchange with publisher confirms.
+//
+// It talks to PostgreSQL through `pg`, not through Prisma: waking on NOTIFY needs a session that
+// stays LISTENing, which a Prisma client (a pool behind a query engine) cannot hold, and the
+// claim-publish-mark cycle needs one transaction held open across the broker round trip.
+// A batch is claimed with FOR UPDATE SKIP LOCKED and the rows stay locked until they are marked
+// published, so concurrent relays never publish the same rows; a relay that dies between the
+// confirm and the mark leaves them unpublished and another relay publishes them again
+// (at-least-once: consumers deduplicate by message id through the inbox).
+import { once } from 'node:events'
+import type { ConfirmChannel, ChannelModel } from 'amqplib'
+import type pg from 'pg'
+import type { Registry } from 'prom-client'
+import type { EventEnvelope } from '@deals/contracts'
+import type { AmqpConnection } from './connection.ts'
+import { silentLogger, type MessagingLogger } from './logger.ts'
+import { outboxFailureCounter, outboxLagGauge, outboxPublishedCounter } from './metrics.ts'
+import { OUTBOX_CHANNEL } from './outbox.ts'
+import { assertEventExchange, DEFAULT_EXCHANGE } from './topology.ts'
+
+export interface OutboxRelayOptions {
+  connection: AmqpConnection
+  /** The service's database; the relay holds one client for LISTEN and one per batch. */
+  pool: pg.Pool
+  /** Service name, written into each envelope's `producer` and the message's appId. */
+  producer: string
+  exchange?: string
+  batchSize?: number
+  /** Upper bound on the wait between batches when no NOTIFY arrives (missed or another replica's). */
+  pollIntervalMs?: number
+  registry?: Registry
+  logger?: MessagingLogger
+}
+
+interface OutboxRow {
+  id: string
+  event_name: string
+  payload: unknown
+  headers: Record<string, unknown>
+  created_at: Date
+}
+
+export class OutboxRelay {
+  private readonly exchange: string
+  private readonly batchSize: number
+  private readonly pollIntervalMs: number
+  private readonly logger: MessagingLogger
+  private readonly published
+  private readonly failures
+  private running: Promise<void> | undefined
+  private stopping = false
+  private aborted = new AbortController()
+  private wake: (() => void) | undefined
+  private listener: pg.PoolClient | undefined
+  private channel: { model: ChannelModel; channel: ConfirmChannel } | undefined
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.exchange = options.exchange ?? DEFAULT_EXCHANGE
+    this.batchSize = options.batchSize ?? 100
+    this.pollIntervalMs = options.pollIntervalMs ?? 1_000
+    this.logger = options.logger ?? silentLogger
+    this.published = outboxPublishedCounter(options.registry)
+    this.failures = outboxFailureCounter(options.registry)
+    outboxLagGauge(options.registry, () => this.lagSeconds())
+  }
+
+  start(): void {
+    if (this.running) return
+    this.stopping = false
+    this.aborted = new AbortController()
+    this.running = this.loop()
+  }
+
+  /** Lets the batch in flight finish (published and marked), then releases every resource. */
+  async stop(): Promise<void> {
+    this.stopping = true
+    this.aborted.abort()
+    this.wake?.()
+    await this.running
+    this.running = undefined
+    await this.unlisten()
+    const open = this.channel
+    this.channel = undefined
+    await open?.channel.close().catch(() => {})
+  }
+
+  /** Publishes one batch; returns how many rows were published. Exposed for tests and tooling. */
+  async publishBatch(): Promise<number> {
+    const channel = await this.confirmChannel()
+    const client = await this.options.pool.connect()
+    let rows: OutboxRow[] = []
+    try {
+      await client.query('BEGIN')
+      rows = (
+        await client.query<OutboxRow>(
+          `SELECT id, event_name, payload, headers, created_at FROM outbox_messages
+           WHERE published_at IS NULL ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          [this.batchSize],
+        )
+      ).rows
+      for (const row of rows) {
+        if (!channel.publish(this.exchange, row.event_name, this.body(row), this.properties(row))) await once(channel, 'drain')
+      }
+      if (rows.length) {
+        await channel.waitForConfirms()
+        await client.query('UPDATE outbox_messages SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])', [
+          rows.map((r) => r.id),
+        ])
+      }
+      await client.query('COMMIT')
+      client.release()
+    } catch (err) {
+      await client.query('ROLLBACK').then(
+        () => client.release(),
+        (rollbackError: unknown) => client.release(rollbackError instanceof Error ? rollbackError : true),
+      )
+      await this.countFailedAttempt(rows.map((r) => r.id))
+      throw err
+    }
+    this.published.inc(rows.length)
+    return rows.length
+  }
+
+  private async loop(): Promise<void> {
+    await this.listen()
+    let failures = 0
+    while (!this.stopping) {
+      let published = 0
+      try {
+        published = await this.publishBatch()
+        failures = 0
+      } catch (err) {
+        if (this.stopping) break
+        failures++
+        this.failures.inc()
+        this.logger.warn({ err, failures }, 'outbox batch failed; it will be retried')
+      }
+      if (this.stopping) break
+      if (published === this.batchSize) continue
+      if (!this.listener) await this.listen()
+      const backoff = failures ? Math.min(this.pollIntervalMs * 2 ** (failures - 1), 30_000) : this.pollIntervalMs
+      await this.sleep(backoff)
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms)
+      function done(): void {
+        clearTimeout(timer)
+        resolve()
+      }
+      this.wake = done
+    })
+  }
+
+  /** Best effort: without LISTEN the relay still polls, so a failure here only costs latency. */
+  private async listen(): Promise<void> {
+    try {
+      const client = await this.options.pool.connect()
+      client.on('notification', () => this.wake?.())
+      client.on('error', (err: Error) => {
+        this.logger.warn({ err }, 'outbox LISTEN connection failed; polling until it is back')
+        if (this.listener === client) this.listener = undefined
+        client.release(err)
+      })
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`)
+      this.listener = client
+    } catch (err) {
+      this.logger.warn({ err }, 'outbox LISTEN failed; polling')
+    }
+  }
+
+  private async unlisten(): Promise<void> {
+    const client = this.listener
+    this.listener = undefined
+    if (!client) return
+    await client.query(`UNLISTEN ${OUTBOX_CHANNEL}`).then(
+      () => client.release(),
+      (err: unknown) => client.release(err instanceof Error ? err : true),
+    )
+  }
+
+  /** A confirm channel on the live connection, re-opened after the channel or the connection closed. */
+  private async confirmChannel(): Promise<ConfirmChannel> {
+    const model = await this.options.connection.ready(this.aborted.signal)
+    if (this.channel?.model === model) return this.channel.channel
+    const channel = await model.createConfirmChannel()
+    channel.on('error', (err: unknown) => this.logger.warn({ err }, 'outbox publish channel error'))
+    channel.on('close', () => {
+      if (this.channel?.channel === channel) this.channel = undefined
+    })
+    await assertEventExchange(channel, this.exchange)
+    this.channel = { model, channel }
+    return channel
+  }
+
+  private body(row: OutboxRow): Buffer {
+    const envelope: EventEnvelope = {
+      id: row.id,
+      name: row.event_name,
+      occurredAt: row.created_at.toISOString(),
+      producer: this.options.producer,
+      payload: row.payload,
+    }
+    return Buffer.from(JSON.stringify(envelope))
+  }
+
+  private properties(row: OutboxRow) {
+    return {
+      persistent: true,
+      messageId: row.id,
+      type: row.event_name,
+      appId: this.options.producer,
+      contentType: 'application/json',
+      timestamp: Math.floor(row.created_at.getTime() / 1000),
+      headers: row.headers,
+    }
+  }
+
+  private async countFailedAttempt(ids: string[]): Promise<void> {
+    if (!ids.length) return
+    await this.options.pool
+      .query('UPDATE outbox_messages SET attempts = attempts + 1 WHERE id = ANY($1::uuid[]) AND published_at IS NULL', [ids])
+      .catch((err: unknown) => this.logger.warn({ err }, 'could not count a failed outbox attempt'))
+  }
+
+  private async lagSeconds(): Promise<number> {
+    const { rows } = await this.options.pool.query<{ lag: number | null }>(
+      'SELECT EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS lag FROM outbox_messages WHERE published_at IS NULL',
+    )
+    return Math.max(0, rows[0]?.lag ?? 0)
+  }
+}
+
+export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
+  return new OutboxRelay(options)
+}
