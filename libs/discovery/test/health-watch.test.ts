@@ -67,6 +67,24 @@ describe('the watch behind ConsulDiscovery', { timeout: 20_000 }, () => {
     consul.setHealth('queue-b', 'passing')
   })
 
+  test('after a 400, which ends the client watch for good, a new watch takes over', async (t) => {
+    const logger = recordingLogger()
+    const gateway = new ConsulDiscovery({ url: consul.url, logger, watch: fastWatch })
+    t.after(() => gateway.close())
+    assert.deepEqual(ids(await gateway.resolve('queue')), ['queue-a', 'queue-b'])
+
+    consul.failWith(400)
+    try {
+      await untilLogged(logger.logs, (log) => /watch ended/.test(log.msg))
+    } finally {
+      consul.failWith(undefined)
+    }
+    consul.setHealth('queue-a', 'critical')
+
+    await instancesUntil(gateway, 'queue', (instances) => ids(instances).join() === 'queue-b')
+    consul.setHealth('queue-a', 'passing')
+  })
+
   test('a first resolve while Consul is failing is SERVICE_UNAVAILABLE, and a later one succeeds', async (t) => {
     const gateway = new ConsulDiscovery({ url: consul.url, logger: recordingLogger(), watch: fastWatch })
     t.after(() => gateway.close())
