@@ -20,7 +20,7 @@ export function missingMessagingModels(schemaText: string): string[] {
 
 function modelBlocks(text: string): { name: string; body: string }[] {
   const blocks: { name: string; body: string }[] = []
-  for (const match of text.matchAll(/^model\s+(\w+)\s*\{([^}]*)\}/gm)) {
+  for (const match of text.matchAll(/^model\s+(\w+)\s*\{([\s\S]*?)^\}/gm)) {
     const body = (match[2] ?? '')
       .split('\n')
       .map((line) => line.replace(/\/\/.*$/, '').trim().replace(/\s+/g, ' '))

@@ -1,0 +1,68 @@
+// Everything a messaging test needs, isolated per run: its own database (the fixture's
+// migration applied), its own vhost, a generated Prisma client, a pg pool and AMQP connections.
+import { fileURLToPath } from 'node:url'
+import pg from 'pg'
+import { Registry } from 'prom-client'
+import { PrismaPg } from '@prisma/adapter-pg'
+import { createTestDatabase, createTestVhost, uniqueName, type TestDatabase, type TestVhost } from '@deals/testing'
+import { openAmqpConnection, type AmqpConnection } from '../../src/index.ts'
+import { PrismaClient } from '../prisma-fixture/src/generated/prisma/client.ts'
+
+const migrationsDir = fileURLToPath(new URL('../prisma-fixture/prisma/migrations', import.meta.url))
+
+export interface MessagingEnv {
+  db: TestDatabase
+  vhost: TestVhost
+  prisma: PrismaClient
+  registry: Registry
+  /** A pg pool on the test database, closed by `cleanup`. */
+  pool(): pg.Pool
+  /** A named AMQP connection to the test vhost, closed by `cleanup`. */
+  connect(name?: string): Promise<AmqpConnection>
+  /** Effect rows written by `consumer`'s test handler, counted per message id. */
+  effectsOf(consumer: string): Promise<Map<string, number>>
+  /** The consumer's messages by outcome (handled, duplicate, retried, parked, invalid), from `registry`. */
+  outcomes(consumer: string): Promise<Record<string, number>>
+  cleanup(): Promise<void>
+}
+
+export async function createMessagingEnv(prefix: string): Promise<MessagingEnv> {
+  const db = await createTestDatabase({ prefix, migrationsDir })
+  const vhost = await createTestVhost(prefix)
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url }) })
+  const pools: pg.Pool[] = []
+  const connections: AmqpConnection[] = []
+  const registry = new Registry()
+  return {
+    db,
+    vhost,
+    prisma,
+    registry,
+    pool() {
+      const pool = new pg.Pool({ connectionString: db.url, max: 4 })
+      pools.push(pool)
+      return pool
+    },
+    async connect(name = uniqueName(prefix)) {
+      const connection = await openAmqpConnection({ url: vhost.url, name, initialDelayMs: 50, maxDelayMs: 500 })
+      connections.push(connection)
+      return connection
+    },
+    async effectsOf(consumer) {
+      const rows = await prisma.effect.groupBy({ by: ['messageId'], where: { consumer }, _count: { _all: true } })
+      return new Map(rows.map((r) => [r.messageId, r._count._all]))
+    },
+    async outcomes(consumer) {
+      const metric = registry.getSingleMetric('messaging_consumer_messages_total')
+      const values = metric ? (await metric.get()).values : []
+      return Object.fromEntries(values.filter((v) => v.labels.consumer === consumer).map((v) => [String(v.labels.outcome), v.value]))
+    },
+    async cleanup() {
+      await Promise.allSettled(connections.map((c) => c.close()))
+      await Promise.allSettled(pools.map((p) => p.end()))
+      await prisma.$disconnect()
+      await vhost.drop()
+      await db.drop()
+    },
+  }
+}
