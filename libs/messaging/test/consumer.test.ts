@@ -32,24 +32,9 @@ describe('consumer', () => {
     return messageId
   }
 
-  function effectHandler(consumer: string) {
-    return async (message: { id: string }, tx: Pick<MessagingEnv['prisma'], 'effect'>) => {
-      await tx.effect.create({ data: { messageId: message.id, consumer } })
-    }
-  }
-
   test('every message delivered three times leaves exactly one effect in the database', async () => {
     const name = 'test.triplicates'
-    const consumer = await consume({
-      connection,
-      db: env.prisma,
-      consumer: name,
-      events: ['points.awarded.v1'],
-      schema: pointsAwarded,
-      prefetch: 20,
-      registry: env.registry,
-      handler: effectHandler(name),
-    })
+    const consumer = await env.consumeIntoEffects(connection, name, ['points.awarded.v1'], { prefetch: 20 })
     try {
       const ids = Array.from({ length: 5 }, () => randomUUID())
       for (let copy = 0; copy < 3; copy++) {
@@ -87,7 +72,7 @@ describe('consumer', () => {
           attempts.push({ at: Date.now(), attempt: message.attempt, via: death?.[0]?.queue })
           throw new Error('downstream unavailable')
         }
-        await effectHandler(name)(message, tx)
+        await env.recordEffect(name)(message, tx)
       },
     })
     try {

@@ -4,9 +4,8 @@ import type pg from 'pg'
 import { ROOT_CONTEXT, TraceFlags, context, propagation, trace } from '@opentelemetry/api'
 import { W3CTraceContextPropagator } from '@opentelemetry/core'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
-import { consume, enqueue, OutboxRelay, type AmqpConnection } from '../src/index.ts'
+import { enqueue, OutboxRelay, type AmqpConnection } from '../src/index.ts'
 import { collectMessages, waitUntil } from '../src/testing/index.ts'
-import { z } from 'zod'
 import { createMessagingEnv, type MessagingEnv } from './support/messaging-env.ts'
 
 // What a service's OpenTelemetry SDK would install; without it trace propagation is a no-op.
@@ -70,17 +69,7 @@ describe('outbox relay', () => {
   test('a relay killed after publishing but before marking rows published is taken over, and the consumer applies each event once', async () => {
     const consumerName = 'relay-test.crash'
     const collector = await collectMessages(connection, 'stock.released.v1')
-    const effects = await consume({
-      connection,
-      db: env.prisma,
-      consumer: consumerName,
-      events: ['stock.released.v1'],
-      schema: z.object({ payload: z.object({ n: z.number() }) }),
-      registry: env.registry,
-      handler: async (message, tx) => {
-        await tx.effect.create({ data: { messageId: message.id, consumer: consumerName } })
-      },
-    })
+    const effects = await env.consumeIntoEffects(connection, consumerName, ['stock.released.v1'])
     const crashing = env.pool()
     failOnce(crashing, 'UPDATE outbox_messages SET published_at')
     const killed = new OutboxRelay({ connection, pool: crashing, producer: 'order' })

@@ -5,8 +5,11 @@ import pg from 'pg'
 import { Registry } from 'prom-client'
 import { PrismaPg } from '@prisma/adapter-pg'
 import { createTestDatabase, createTestVhost, uniqueName, type TestDatabase, type TestVhost } from '@deals/testing'
-import { openAmqpConnection, type AmqpConnection } from '../../src/index.ts'
+import { z } from 'zod'
+import { consume, openAmqpConnection, type AmqpConnection, type Consumer } from '../../src/index.ts'
 import { PrismaClient } from '../prisma-fixture/src/generated/prisma/client.ts'
+
+type EffectWriter = Pick<PrismaClient, 'effect'>
 
 const migrationsDir = fileURLToPath(new URL('../prisma-fixture/prisma/migrations', import.meta.url))
 
@@ -19,6 +22,10 @@ export interface MessagingEnv {
   pool(): pg.Pool
   /** A named AMQP connection to the test vhost, closed by `cleanup`. */
   connect(name?: string): Promise<AmqpConnection>
+  /** A handler that writes one effect row per message, the way a real consumer changes state. */
+  recordEffect(consumer: string): (message: { id: string }, tx: EffectWriter) => Promise<void>
+  /** Starts a consumer of `events` whose only work is `recordEffect`. */
+  consumeIntoEffects(connection: AmqpConnection, consumer: string, events: string[], options?: { prefetch?: number }): Promise<Consumer>
   /** Effect rows written by `consumer`'s test handler, counted per message id. */
   effectsOf(consumer: string): Promise<Map<string, number>>
   /** The consumer's messages by outcome (handled, duplicate, retried, parked, invalid), from `registry`. */
@@ -33,6 +40,9 @@ export async function createMessagingEnv(prefix: string): Promise<MessagingEnv> 
   const pools: pg.Pool[] = []
   const connections: AmqpConnection[] = []
   const registry = new Registry()
+  const recordEffect = (consumer: string) => async (message: { id: string }, tx: EffectWriter) => {
+    await tx.effect.create({ data: { messageId: message.id, consumer } })
+  }
   return {
     db,
     vhost,
@@ -47,6 +57,19 @@ export async function createMessagingEnv(prefix: string): Promise<MessagingEnv> 
       const connection = await openAmqpConnection({ url: vhost.url, name, initialDelayMs: 50, maxDelayMs: 500 })
       connections.push(connection)
       return connection
+    },
+    recordEffect,
+    consumeIntoEffects(connection, consumer, events, options = {}) {
+      return consume({
+        connection,
+        db: prisma,
+        consumer,
+        events,
+        schema: z.object({ payload: z.unknown() }),
+        registry,
+        handler: recordEffect(consumer),
+        ...options,
+      })
     },
     async effectsOf(consumer) {
       const rows = await prisma.effect.groupBy({ by: ['messageId'], where: { consumer }, _count: { _all: true } })
