@@ -21,6 +21,11 @@ if (args.printVersion) {
   // The CLI ends stdin and then sends SIGTERM at once: close the session either way.
   const closeAndExit = () => session.close().finally(() => process.exit(0))
   process.once('SIGTERM', closeAndExit)
-  await serveJsonRpc({ input: process.stdin, output: process.stdout, handle: session.handle.bind(session), log })
+  await serveJsonRpc({
+    input: process.stdin,
+    output: process.stdout,
+    handle: session.handle.bind(session),
+    log,
+  })
   await closeAndExit()
 }

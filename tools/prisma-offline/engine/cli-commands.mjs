@@ -12,12 +12,21 @@ const commands = {
 function toPrismaError(error, target) {
   switch (error.code) {
     case '3D000':
-      return ['P1003', `Database \`${target.database}\` does not exist on the database server at \`${target.host}\`.`]
+      return [
+        'P1003',
+        `Database \`${target.database}\` does not exist on the database server at \`${target.host}\`.`,
+      ]
     case '42P04':
-      return ['P1009', `Database \`${target.database}\` already exists on the database server at \`${target.host}\``]
+      return [
+        'P1009',
+        `Database \`${target.database}\` already exists on the database server at \`${target.host}\``,
+      ]
     case '28P01':
     case '28000':
-      return ['P1000', `Authentication failed against database server, the provided database credentials for \`${target.user}\` are not valid.`]
+      return [
+        'P1000',
+        `Authentication failed against database server, the provided database credentials for \`${target.user}\` are not valid.`,
+      ]
     case 'ECONNREFUSED':
     case 'ENOTFOUND':
     case 'ETIMEDOUT':

@@ -80,7 +80,9 @@ export class EngineSession {
         // In the Wasm engine these read the schema the migrations produce from a cache that only
         // devDiagnostic fills (they get no shadow database of their own); after `migrate dev` has
         // just applied pending migrations that cache is empty. devDiagnostic only reads.
-        await engine.devDiagnostic({ migrationsList: params.migrationsList, filters: params.filters }).catch(this.#log)
+        await engine
+          .devDiagnostic({ migrationsList: params.migrationsList, filters: params.filters })
+          .catch(this.#log)
         return (await engine[method](params)) ?? {}
       case 'debugPanic':
         return engine.debugPanic()
@@ -91,13 +93,18 @@ export class EngineSession {
 
   #requireUrl() {
     if (this.#datasource.url) return this.#datasource.url
-    throw Object.assign(new Error('no datasource url: set datasource.url in prisma.config.ts'), { code: 'P1012' })
+    throw Object.assign(new Error('no datasource url: set datasource.url in prisma.config.ts'), {
+      code: 'P1012',
+    })
   }
 
   async #started() {
     this.#engine ??= await startSchemaEngine({
       datamodelPaths: this.#datamodelPaths,
-      adapterFactory: createAdapterFactory({ ...this.#datasource, url: this.#requireUrl() }, this.#shadowDatabases),
+      adapterFactory: createAdapterFactory(
+        { ...this.#datasource, url: this.#requireUrl() },
+        this.#shadowDatabases,
+      ),
       log: this.#log,
     })
     return this.#engine

@@ -8,7 +8,8 @@ function toRpcError(error) {
   const message = error?.message ?? String(error)
   const isPanic = error instanceof WebAssembly.RuntimeError || /panicked|unreachable/i.test(message)
   const data = { is_panic: isPanic, message }
-  if (PRISMA_ERROR_CODE.test(error?.code ?? '')) Object.assign(data, { error_code: error.code, meta: error.meta ?? {} })
+  if (PRISMA_ERROR_CODE.test(error?.code ?? ''))
+    Object.assign(data, { error_code: error.code, meta: error.meta ?? {} })
   if (isPanic) data.error = { message }
   return { code: 4466, message: 'An error happened. Check the data field for details.', data }
 }

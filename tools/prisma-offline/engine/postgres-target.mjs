@@ -47,7 +47,10 @@ export function createDatabase(connectionString, database) {
 
 // FORCE: a throwaway database may still have a connection the engine did not close.
 export function dropDatabase(connectionString, database) {
-  return onMaintenanceDatabase(connectionString, `DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`)
+  return onMaintenanceDatabase(
+    connectionString,
+    `DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`,
+  )
 }
 
 export async function canConnect(connectionString) {

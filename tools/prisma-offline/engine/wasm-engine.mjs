@@ -22,7 +22,9 @@ async function loadSchemaEngineClass() {
  */
 export async function startSchemaEngine({ datamodelPaths, adapterFactory, log }) {
   const SchemaEngine = await loadSchemaEngineClass()
-  const datamodels = await Promise.all(datamodelPaths.map(async (path) => [path, await readFile(path, 'utf8')]))
+  const datamodels = await Promise.all(
+    datamodelPaths.map(async (path) => [path, await readFile(path, 'utf8')]),
+  )
   return SchemaEngine.new(
     { datamodels: datamodels.length > 0 ? datamodels : undefined },
     log,

@@ -16,7 +16,9 @@ export function findPrismaProjects(root: string): string[] {
   return readdirSync(apps, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => join(apps, entry.name))
-    .filter((dir) => existsSync(join(dir, 'prisma.config.ts')) && existsSync(join(dir, 'prisma', 'schema.prisma')))
+    .filter(
+      (dir) => existsSync(join(dir, 'prisma.config.ts')) && existsSync(join(dir, 'prisma', 'schema.prisma')),
+    )
     .sort()
 }
 
@@ -26,7 +28,16 @@ export function findPrismaProjects(root: string): string[] {
  */
 export async function checkDrift(projectDir: string, serverUrl: string): Promise<DriftResult> {
   const run = await runPrisma(
-    ['migrate', 'diff', '--from-migrations', 'prisma/migrations', '--to-schema', 'prisma/schema.prisma', '--script', '--exit-code'],
+    [
+      'migrate',
+      'diff',
+      '--from-migrations',
+      'prisma/migrations',
+      '--to-schema',
+      'prisma/schema.prisma',
+      '--script',
+      '--exit-code',
+    ],
     { cwd: projectDir, env: { DATABASE_URL: serverUrl } },
   )
   // --exit-code: 0 when nothing differs, 2 when the script is not empty, 1 on error.

@@ -17,7 +17,10 @@ export interface PrismaRun {
   stderr: string
 }
 
-export function runPrisma(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<PrismaRun> {
+export function runPrisma(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<PrismaRun> {
   const env = {
     ...process.env,
     PRISMA_SCHEMA_ENGINE_BINARY: schemaEngineShimPath,
@@ -26,7 +29,11 @@ export function runPrisma(args: string[], options: { cwd: string; env?: Record<s
     ...options.env,
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [prismaCli, ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [prismaCli, ...args], {
+      cwd: options.cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))

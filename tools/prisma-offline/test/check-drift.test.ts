@@ -19,11 +19,15 @@ let shadowsBefore: Set<string>
 
 function runCheckDrift(cwd: string, projects: string[]): Promise<{ exitCode: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), checkDriftScript, ...projects], {
-      cwd,
-      env: { ...process.env, HOME: home },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const child = spawn(
+      process.execPath,
+      ['--import', import.meta.resolve('tsx'), checkDriftScript, ...projects],
+      {
+        cwd,
+        env: { ...process.env, HOME: home },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
     let output = ''
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
@@ -71,7 +75,10 @@ test('the fixture, whose migrations build its schema, passes with one line', asy
   const run = await runCheckDrift(repoRoot, [fixture])
 
   assert.equal(run.exitCode, 0, run.output)
-  assert.equal(run.output.trim(), '✔ tools/prisma-offline/test/fixture: migrations match prisma/schema.prisma')
+  assert.equal(
+    run.output.trim(),
+    '✔ tools/prisma-offline/test/fixture: migrations match prisma/schema.prisma',
+  )
 })
 
 test('a field added to the schema without a migration fails the check, naming the project and the missing SQL', async () => {

@@ -44,7 +44,11 @@ describe('migrateDeploy through the offline schema engine', () => {
   test('creates a database that did not exist and applies every migration to it', async () => {
     await migrateDeploy({ projectDir: fixture, databaseUrl: databaseUrl(name) })
 
-    assert.deepEqual(await tablesBySchema(name), ['public.Product', 'public.Store', 'public._prisma_migrations'])
+    assert.deepEqual(await tablesBySchema(name), [
+      'public.Product',
+      'public.Store',
+      'public._prisma_migrations',
+    ])
     const applied = await query<{ migration_name: string }>(
       databaseUrl(name),
       `SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY 1`,
@@ -54,8 +58,15 @@ describe('migrateDeploy through the offline schema engine', () => {
 
   test('a migration with a $$-quoted function body reaches Postgres whole and works', async () => {
     const url = databaseUrl(name)
-    const [store] = await query<{ id: string }>(url, `INSERT INTO "Store" (id, name) VALUES (gen_random_uuid(), 'corner') RETURNING id`)
-    await query(url, `INSERT INTO "Product" (id, "storeId", name, price) VALUES (gen_random_uuid(), $1, 'pear', 1000)`, [store!.id])
+    const [store] = await query<{ id: string }>(
+      url,
+      `INSERT INTO "Store" (id, name) VALUES (gen_random_uuid(), 'corner') RETURNING id`,
+    )
+    await query(
+      url,
+      `INSERT INTO "Product" (id, "storeId", name, price) VALUES (gen_random_uuid(), $1, 'pear', 1000)`,
+      [store!.id],
+    )
 
     // The trigger overrides an explicit stale timestamp on every update.
     await query(url, `UPDATE "Product" SET price = 900, "updatedAt" = '2000-01-01'`)
@@ -64,7 +75,10 @@ describe('migrateDeploy through the offline schema engine', () => {
   })
 
   test('migrate status then reports the database up to date', async () => {
-    const status = await runPrisma(['migrate', 'status'], { cwd: fixture, env: { DATABASE_URL: databaseUrl(name) } })
+    const status = await runPrisma(['migrate', 'status'], {
+      cwd: fixture,
+      env: { DATABASE_URL: databaseUrl(name) },
+    })
 
     assert.equal(status.exitCode, 0, status.stderr)
     assert.match(status.stdout, /Database schema is up to date/)

@@ -9,7 +9,11 @@ export function databaseUrl(name: string, query = ''): string {
   return `${url.toString()}${query}`
 }
 
-export async function query<Row extends pg.QueryResultRow>(url: string, sql: string, values: unknown[] = []): Promise<Row[]> {
+export async function query<Row extends pg.QueryResultRow>(
+  url: string,
+  sql: string,
+  values: unknown[] = [],
+): Promise<Row[]> {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {
@@ -24,6 +28,9 @@ export async function dropDatabases(names: string[]): Promise<void> {
 }
 
 export async function shadowDatabases(): Promise<string[]> {
-  const rows = await query<{ datname: string }>(serverUrl, `SELECT datname FROM pg_database WHERE datname LIKE 'prisma_migrate_shadow_db_%'`)
+  const rows = await query<{ datname: string }>(
+    serverUrl,
+    `SELECT datname FROM pg_database WHERE datname LIKE 'prisma_migrate_shadow_db_%'`,
+  )
   return rows.map((row) => row.datname)
 }
