@@ -1,0 +1,95 @@
+// The gateway as a Fastify plugin: verifies who is calling (JWT by JWKS, seller API keys),
+// rate-limits, strips client-sent identity and forwards a signed one to the service that owns
+// the path, resolved through discovery. Also serves the aggregated API docs.
+import fp from 'fastify-plugin'
+import cors from '@fastify/cors'
+import { NotFound, redisPlugin } from '@deals/service-kit'
+import type { GatewayConfig } from './config.ts'
+import { problemErrors } from './plugins/problem-errors.ts'
+import { health } from './plugins/health.ts'
+import { metrics } from './plugins/metrics.ts'
+import { discovery } from './plugins/discovery.ts'
+import { rateLimits } from './plugins/rate-limits.ts'
+import { authentication } from './auth/authentication.ts'
+import { JwksStore } from './auth/jwks-store.ts'
+import { TokenVerifier } from './auth/token-verifier.ts'
+import { ApiKeyResolver } from './auth/api-key-resolver.ts'
+import { createUpstreamAgent } from './proxy/upstream-agent.ts'
+import { createUpstreamClient } from './proxy/upstream-client.ts'
+import { proxyRoutes } from './proxy/proxy-routes.ts'
+import { ROUTE_TABLE, isInternalPath } from './proxy/route-table.ts'
+import { apiDocs } from './openapi/api-docs.ts'
+
+export interface GatewayOptions {
+  config: GatewayConfig
+  /** Where discovery reads CONSUL_URL and SERVICE_<NAME>_URL; the process environment by default. */
+  env?: Record<string, string | undefined>
+}
+
+export const gatewayApp = fp<GatewayOptions>(
+  async (app, { config, env = process.env }) => {
+    // External plugins: errors, operations, connections.
+    await app.register(problemErrors)
+    await app.register(health)
+    await app.register(metrics)
+    await app.register(discovery, { env })
+    await app.register(redisPlugin, { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX })
+    await app.register(cors, { origin: config.CORS_ORIGINS, credentials: true, maxAge: 600 })
+
+    const agent = createUpstreamAgent({
+      connections: config.UPSTREAM_CONNECTIONS,
+      pipelining: config.UPSTREAM_PIPELINING,
+      headersTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    })
+    app.addHook('onClose', async () => agent.close())
+    const upstream = createUpstreamClient(app.discovery, agent, config.GATEWAY_SIGNING_SECRET)
+
+    // Credentials: auth's signing keys and API-key introspection.
+    const jwks = new JwksStore({
+      load: async () => (await upstream.json('auth', '/.well-known/jwks.json')) as { keys: [] },
+      refreshIntervalMs: config.JWKS_REFRESH_INTERVAL_MS,
+      unknownKidCooldownMs: config.JWKS_UNKNOWN_KID_COOLDOWN_MS,
+      onError: (error) => app.log.warn({ err: (error as Error).message }, 'JWKS refresh failed, keeping the known keys'),
+    })
+    app.addReadinessCheck('jwks', async () => {
+      if (!jwks.loaded) await jwks.reload()
+    })
+    app.addHook('onReady', async () => {
+      await jwks.reload().catch((error: unknown) => app.log.warn({ err: (error as Error).message }, 'JWKS not loaded yet'))
+      jwks.start()
+    })
+    app.addHook('onClose', async () => jwks.stop())
+    const tokens = new TokenVerifier(jwks, {
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      cacheSize: config.TOKEN_CACHE_SIZE,
+      onCacheLookup: (hit) => app.gatewayMetrics.tokenCache.inc({ result: hit ? 'hit' : 'miss' }),
+    })
+    const apiKeys = new ApiKeyResolver({
+      introspect: (key) => upstream.json('auth', '/internal/api-keys/introspect', { method: 'POST', body: { key } }),
+      positiveTtlMs: config.API_KEY_CACHE_TTL_MS,
+      negativeTtlMs: config.API_KEY_NEGATIVE_CACHE_TTL_MS,
+    })
+
+    await app.register(apiDocs, {
+      services: ROUTE_TABLE.filter((route) => !route.sellerApi),
+      upstream,
+      refreshIntervalMs: config.OPENAPI_REFRESH_INTERVAL_MS,
+    })
+
+    // Service-to-service paths are never reachable from outside, however they are spelled.
+    app.addHook('onRequest', async (request) => {
+      if (isInternalPath(request.url)) throw NotFound()
+    })
+    await app.register(authentication, { tokens, apiKeys })
+    await app.register(rateLimits, {
+      windowMs: config.RATE_LIMIT_WINDOW_MS,
+      userMax: config.RATE_LIMIT_USER_MAX,
+      anonymousMax: config.RATE_LIMIT_ANONYMOUS_MAX,
+    })
+
+    // Routes.
+    await app.register(proxyRoutes, { routes: ROUTE_TABLE, agent, signingSecret: config.GATEWAY_SIGNING_SECRET })
+  },
+  { name: 'gateway', fastify: '5.x' },
+)

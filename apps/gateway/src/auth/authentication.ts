@@ -1,0 +1,58 @@
+// Establishes who is calling before anything is forwarded: `Bearer <jwt>` anywhere, `ApiKey
+// <key>` on the seller API only. No credential means an anonymous call (the service decides);
+// a credential that does not check out is a 401 here.
+import fp from 'fastify-plugin'
+import type { FastifyRequest } from 'fastify'
+import type { Identity } from '@deals/contracts'
+import type { ApiKeyResolver } from './api-key-resolver.ts'
+import type { TokenVerifier } from './token-verifier.ts'
+import { InvalidApiKey, InvalidToken } from './auth-errors.ts'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Seller API routes, where `Authorization: ApiKey` is accepted. */
+    sellerApi?: boolean
+  }
+  interface FastifyRequest {
+    /** Set for API-key callers: the key's own requests-per-minute limit. */
+    apiKeyRateLimit: number | undefined
+  }
+}
+
+export interface AuthenticationOptions {
+  tokens: TokenVerifier
+  apiKeys: ApiKeyResolver
+}
+
+const CREDENTIAL = /^(\S+)\s+(\S+)\s*$/
+
+async function identify(request: FastifyRequest, { tokens, apiKeys }: AuthenticationOptions): Promise<Identity | undefined> {
+  const header = request.headers.authorization
+  if (header === undefined || header === '') return undefined
+  const [, scheme = '', credential = ''] = CREDENTIAL.exec(header) ?? []
+  switch (scheme.toLowerCase()) {
+    case 'bearer':
+      return tokens.verify(credential)
+    case 'apikey': {
+      if (request.routeOptions.config?.sellerApi !== true)
+        throw InvalidApiKey('API keys are accepted on the seller API (/seller/v1) only')
+      const principal = await apiKeys.resolve(credential)
+      if (!principal) throw InvalidApiKey()
+      request.apiKeyRateLimit = principal.rateLimitPerMinute
+      return principal.identity
+    }
+    default:
+      throw InvalidToken('Use `Authorization: Bearer <token>` or, on the seller API, `ApiKey <key>`')
+  }
+}
+
+export const authentication = fp<AuthenticationOptions>(
+  async (app, options) => {
+    app.decorateRequest('identity', undefined)
+    app.decorateRequest('apiKeyRateLimit', undefined)
+    app.addHook('onRequest', async (request) => {
+      request.identity = await identify(request, options)
+    })
+  },
+  { name: 'authentication', fastify: '5.x' },
+)

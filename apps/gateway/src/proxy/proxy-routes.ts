@@ -1,0 +1,72 @@
+// Forwards each public prefix to its service. The upstream instance is picked through discovery
+// per request (so a departed instance stops getting traffic), bodies are read up to the body
+// limit before anything is forwarded, and upstream failures become 503/504 problems.
+import { Readable } from 'node:stream'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import httpProxy from '@fastify/http-proxy'
+import type { Dispatcher } from 'undici'
+import type { ClientOptions } from 'ws'
+import type { ProxyRoute } from './route-table.ts'
+import { assertedHeaders, rewriteForwardedHeaders } from './forwarded-headers.ts'
+import { failureCode, upstreamFailure } from './upstream-errors.ts'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Base URL of the instance this request is forwarded to. */
+    upstreamUrl: string
+  }
+}
+
+export interface ProxyRoutesOptions {
+  routes: readonly ProxyRoute[]
+  agent: Dispatcher
+  signingSecret: string
+}
+
+export async function proxyRoutes(app: FastifyInstance, { routes, agent, signingSecret }: ProxyRoutesOptions) {
+  app.decorateRequest('upstreamUrl', '')
+  // Buffered (bounded by bodyLimit, for declared and chunked lengths alike) so an oversized body
+  // is a 413 before the upstream sees a byte; then streamed on as it came.
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
+    done(null, (body as Buffer).length > 0 ? Readable.from([body]) : undefined)
+  })
+  const rewriteRequestHeaders = rewriteForwardedHeaders(signingSecret)
+  // The upgrade request to the upstream carries only what the gateway asserts. The plugin reads
+  // `rewriteRequestHeaders` here at runtime; its type declarations leave it out.
+  const websocketHeaders = {
+    rewriteRequestHeaders: (_headers: unknown, request: FastifyRequest) => assertedHeaders(request, signingSecret),
+  } as unknown as ClientOptions
+
+  for (const route of routes) {
+    const { service } = route
+    await app.register(httpProxy, {
+      prefix: route.prefix,
+      rewritePrefix: route.rewritePrefix,
+      upstream: '',
+      ...(route.websocket ? { websocket: true as const, wsClientOptions: websocketHeaders } : {}),
+      proxyPayloads: false,
+      undici: agent,
+      disableRequestLogging: true,
+      config: { sellerApi: route.sellerApi },
+      preHandler: async (request: FastifyRequest) => {
+        try {
+          request.upstreamUrl = (await app.discovery.pick(service)).url
+        } catch (error) {
+          app.gatewayMetrics.upstreamErrors.inc({ service, cause: 'NO_INSTANCE' })
+          throw upstreamFailure(service, error)
+        }
+      },
+      replyOptions: {
+        getUpstream: (request) => (request as FastifyRequest).upstreamUrl,
+        rewriteRequestHeaders: (request, headers) => rewriteRequestHeaders(request as FastifyRequest, headers),
+        // Never resend on our own: a non-idempotent request may already have had its effect.
+        retryDelay: () => null,
+        onError: (reply, { error }) => {
+          app.gatewayMetrics.upstreamErrors.inc({ service, cause: failureCode(error) })
+          reply.send(upstreamFailure(service, error))
+        },
+      },
+    })
+  }
+}

@@ -1,0 +1,28 @@
+// Small HTTP client helpers for the gateway's tests.
+/** The fields the tests read: an upstream echo, a problem, or an OpenAPI document. */
+export interface AnswerBody {
+  code?: string
+  instance?: string
+  identity?: Record<string, unknown> | null
+  headers: Record<string, string | undefined>
+  body?: unknown
+  paths?: Record<string, unknown>
+  components?: Record<string, Record<string, unknown>>
+}
+
+export interface Answer {
+  status: number
+  headers: Headers
+  body: AnswerBody
+  text: string
+}
+
+export async function call(url: string, init: RequestInit = {}): Promise<Answer> {
+  const response = await fetch(url, init)
+  const text = await response.text()
+  let body = { headers: {} } as AnswerBody
+  if (/json/.test(response.headers.get('content-type') ?? '')) body = JSON.parse(text) as AnswerBody
+  return { status: response.status, headers: response.headers, body, text }
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
