@@ -14,6 +14,16 @@ function toRpcError(error) {
   return { code: 4466, message: 'An error happened. Check the data field for details.', data }
 }
 
+function parseMessage(line, log) {
+  if (!line.trim()) return undefined
+  try {
+    return JSON.parse(line)
+  } catch {
+    log(`ignored a line that is not JSON: ${line.slice(0, 200)}`)
+    return undefined
+  }
+}
+
 /**
  * Serves requests from `input` until it closes, then resolves.
  * @param {{ input: NodeJS.ReadableStream, output: NodeJS.WritableStream, handle: (method: string, params: unknown, client: { print: (content: string) => void }) => Promise<unknown>, log: (message: string) => void }} options
@@ -26,10 +36,9 @@ export async function serveJsonRpc({ input, output, handle, log }) {
   }
   const lines = createInterface({ input, crlfDelay: Infinity })
   for await (const line of lines) {
-    if (!line.trim()) continue
-    const message = JSON.parse(line)
+    const message = parseMessage(line, log)
     // Lines without a method are the CLI's answers to our `print` requests.
-    if (!message.method) continue
+    if (!message?.method) continue
     try {
       send({ id: message.id, result: await handle(message.method, message.params, client) })
     } catch (error) {
