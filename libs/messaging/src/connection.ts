@@ -71,7 +71,12 @@ export class AmqpConnection {
   /** Runs `setup` now when connected and after every reconnect, until the returned function is called. */
   async onConnected(setup: ConnectionSetup): Promise<() => void> {
     this.setups.add(setup)
-    if (this.current) await setup(this.current)
+    try {
+      if (this.current) await setup(this.current)
+    } catch (err) {
+      this.setups.delete(setup)
+      throw err
+    }
     return () => {
       this.setups.delete(setup)
     }
