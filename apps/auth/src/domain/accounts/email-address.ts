@@ -1,0 +1,2 @@
+// One spelling per mailbox: accounts are looked up by the trimmed, lowercased address.
+export const normaliseEmail = (email: string) => email.trim().toLowerCase()
