@@ -49,13 +49,16 @@ export const gatewayApp = fp<GatewayOptions>(
       load: async () => (await upstream.json('auth', '/.well-known/jwks.json')) as { keys: [] },
       refreshIntervalMs: config.JWKS_REFRESH_INTERVAL_MS,
       unknownKidCooldownMs: config.JWKS_UNKNOWN_KID_COOLDOWN_MS,
-      onError: (error) => app.log.warn({ err: (error as Error).message }, 'JWKS refresh failed, keeping the known keys'),
+      onError: (error) =>
+        app.log.warn({ err: (error as Error).message }, 'JWKS refresh failed, keeping the known keys'),
     })
     app.addReadinessCheck('jwks', async () => {
       if (!jwks.loaded) await jwks.reload()
     })
     app.addHook('onReady', async () => {
-      await jwks.reload().catch((error: unknown) => app.log.warn({ err: (error as Error).message }, 'JWKS not loaded yet'))
+      await jwks
+        .reload()
+        .catch((error: unknown) => app.log.warn({ err: (error as Error).message }, 'JWKS not loaded yet'))
       jwks.start()
     })
     app.addHook('onClose', async () => jwks.stop())
@@ -66,7 +69,8 @@ export const gatewayApp = fp<GatewayOptions>(
       onCacheLookup: (hit) => app.gatewayMetrics.tokenCache.inc({ result: hit ? 'hit' : 'miss' }),
     })
     const apiKeys = new ApiKeyResolver({
-      introspect: (key) => upstream.json('auth', '/internal/api-keys/introspect', { method: 'POST', body: { key } }),
+      introspect: (key) =>
+        upstream.json('auth', '/internal/api-keys/introspect', { method: 'POST', body: { key } }),
       positiveTtlMs: config.API_KEY_CACHE_TTL_MS,
       negativeTtlMs: config.API_KEY_NEGATIVE_CACHE_TTL_MS,
     })
@@ -89,7 +93,11 @@ export const gatewayApp = fp<GatewayOptions>(
     })
 
     // Routes.
-    await app.register(proxyRoutes, { routes: ROUTE_TABLE, agent, signingSecret: config.GATEWAY_SIGNING_SECRET })
+    await app.register(proxyRoutes, {
+      routes: ROUTE_TABLE,
+      agent,
+      signingSecret: config.GATEWAY_SIGNING_SECRET,
+    })
   },
   { name: 'gateway', fastify: '5.x' },
 )

@@ -5,9 +5,12 @@ import { baseConfigShape, devDefault, loadConfig } from '@deals/service-kit'
 
 const milliseconds = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback)
 const positive = (fallback: number) => z.coerce.number().int().positive().default(fallback)
-const commaList = z
-  .string()
-  .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+const commaList = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean),
+)
 
 export const gatewayConfigShape = {
   ...baseConfigShape,

@@ -26,7 +26,10 @@ export interface AuthenticationOptions {
 
 const CREDENTIAL = /^(\S+)\s+(\S+)\s*$/
 
-async function identify(request: FastifyRequest, { tokens, apiKeys }: AuthenticationOptions): Promise<Identity | undefined> {
+async function identify(
+  request: FastifyRequest,
+  { tokens, apiKeys }: AuthenticationOptions,
+): Promise<Identity | undefined> {
   const header = request.headers.authorization
   if (header === undefined || header === '') return undefined
   const [, scheme = '', credential = ''] = CREDENTIAL.exec(header) ?? []

@@ -67,6 +67,8 @@ export class JwksStore {
     this.#lastLoadAt = Date.now()
     const jwks = await this.options.load()
     this.#keys = createLocalJWKSet(jwks)
-    this.#kids = new Set(jwks.keys.map((key) => key.kid).filter((kid): kid is string => typeof kid === 'string'))
+    this.#kids = new Set(
+      jwks.keys.map((key) => key.kid).filter((kid): kid is string => typeof kid === 'string'),
+    )
   }
 }

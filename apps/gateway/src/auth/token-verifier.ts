@@ -57,7 +57,11 @@ export class TokenVerifier {
     const { payload, protectedHeader } = await this.#verifySignature(token)
     const identity = identityFrom(payload)
     const expiresAt = payload.exp! * 1000
-    this.#cache.set(key, { identity, kid: protectedHeader.kid, expiresAt }, { ttl: Math.max(1, expiresAt - Date.now()) })
+    this.#cache.set(
+      key,
+      { identity, kid: protectedHeader.kid, expiresAt },
+      { ttl: Math.max(1, expiresAt - Date.now()) },
+    )
     return identity
   }
 
@@ -65,7 +69,10 @@ export class TokenVerifier {
     try {
       return await this.#jwtVerify(token)
     } catch (error) {
-      if (error instanceof errors.JWKSNoMatchingKey && (await this.jwks.reloadForUnknownKid().catch(() => false))) {
+      if (
+        error instanceof errors.JWKSNoMatchingKey &&
+        (await this.jwks.reloadForUnknownKid().catch(() => false))
+      ) {
         return this.#jwtVerify(token).catch((retryError: unknown) => {
           throw refusal(retryError)
         })

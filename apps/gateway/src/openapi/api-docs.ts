@@ -48,7 +48,9 @@ export const apiDocs = fp<ApiDocsOptions>(
       await Promise.all(
         services.map(async ({ service, prefix }) => {
           try {
-            const document = (await upstream.json(service, '/openapi.json', { timeoutMs: 2_000 })) as OpenApiDocument
+            const document = (await upstream.json(service, '/openapi.json', {
+              timeoutMs: 2_000,
+            })) as OpenApiDocument
             known.set(service, { service, prefix, document })
           } catch (error) {
             app.log.debug({ service, err: (error as Error).message }, 'OpenAPI document not refreshed')

@@ -4,7 +4,10 @@
 // Security schemes are shared by name, as operations refer to them by name.
 
 type Json = Record<string, unknown>
-export type OpenApiDocument = Json & { paths?: Record<string, Json>; components?: Record<string, Record<string, unknown>> }
+export type OpenApiDocument = Json & {
+  paths?: Record<string, Json>
+  components?: Record<string, Record<string, unknown>>
+}
 
 export interface ServiceDocument {
   service: string
@@ -23,7 +26,8 @@ function renameRefs(value: unknown, service: string): unknown {
     Object.entries(value).map(([key, entry]) => {
       if (key === '$ref' && typeof entry === 'string') {
         const match = REF.exec(entry)
-        if (match && !SHARED_COMPONENT_KINDS.has(match[1]!)) return [key, `#/components/${match[1]}/${service}_${match[2]}`]
+        if (match && !SHARED_COMPONENT_KINDS.has(match[1]!))
+          return [key, `#/components/${match[1]}/${service}_${match[2]}`]
       }
       return [key, renameRefs(entry, service)]
     }),
@@ -39,7 +43,8 @@ function publicPath(path: string, prefix: string): string | undefined {
 function tagged(pathItem: Json, service: string): Json {
   return Object.fromEntries(
     Object.entries(pathItem).map(([method, operation]) => {
-      if (operation === null || typeof operation !== 'object' || Array.isArray(operation)) return [method, operation]
+      if (operation === null || typeof operation !== 'object' || Array.isArray(operation))
+        return [method, operation]
       const op = operation as Json
       return [method, { ...op, tags: Array.isArray(op.tags) && op.tags.length ? op.tags : [service] }]
     }),

@@ -26,17 +26,24 @@ export const health = fp(
   async (app) => {
     const checks = new Map<string, () => Promise<unknown>>()
     let closing = false
-    app.decorate('addReadinessCheck', (name: string, check: () => Promise<unknown>) => void checks.set(name, check))
+    app.decorate(
+      'addReadinessCheck',
+      (name: string, check: () => Promise<unknown>) => void checks.set(name, check),
+    )
     app.addHook('preClose', async () => {
       closing = true
     })
     const quiet = { logLevel: 'warn' as const, config: { rateLimit: false as const } }
     app.get('/healthz', quiet, async () => ({ status: 'ok' }))
     app.get('/readyz', quiet, async (_request, reply) => {
-      const entries = await Promise.all([...checks].map(async ([name, check]) => [name, await runCheck(check)] as const))
+      const entries = await Promise.all(
+        [...checks].map(async ([name, check]) => [name, await runCheck(check)] as const),
+      )
       const results = Object.fromEntries(entries)
       const ready = !closing && entries.every(([, result]) => result === 'ok')
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : closing ? 'closing' : 'unready', checks: results })
+      return reply
+        .code(ready ? 200 : 503)
+        .send({ status: ready ? 'ready' : closing ? 'closing' : 'unready', checks: results })
     })
   },
   { name: 'health', fastify: '5.x' },

@@ -43,7 +43,10 @@ export const metrics = fp(
     app.addHook('onResponse', async (request, reply) => {
       const route = request.routeOptions.url ?? 'unmatched'
       if (route === '/metrics') return
-      duration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000)
+      duration.observe(
+        { method: request.method, route, status_code: String(reply.statusCode) },
+        reply.elapsedTime / 1000,
+      )
     })
     app.get('/metrics', { logLevel: 'warn', config: { rateLimit: false } }, async (_request, reply) =>
       reply.type(registry.contentType).send(await registry.metrics()),

@@ -30,7 +30,8 @@ export const rateLimits = fp<RateLimitsOptions>(
         if (request.identity?.apiKeyId && request.apiKeyRateLimit) return request.apiKeyRateLimit
         return request.identity ? userMax : anonymousMax
       },
-      errorResponseBuilder: (_request, context) => RateLimited(`Too many requests, retry in ${context.after}`),
+      errorResponseBuilder: (_request, context) =>
+        RateLimited(`Too many requests, retry in ${context.after}`),
     })
   },
   { name: 'rate-limits', fastify: '5.x', dependencies: ['redis', 'authentication'] },

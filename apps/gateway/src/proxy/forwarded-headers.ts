@@ -9,7 +9,8 @@ import { ASSERTED_HEADER_NAMES, signIdentityHeaders } from '@deals/service-kit'
 // The kit's server sets `requestIdHeader`, so Fastify takes a client's id as it is; only a sane
 // one is passed on to the services' logs.
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
-const requestIdOf = (request: FastifyRequest) => (SANE_REQUEST_ID.test(request.id) ? request.id : randomUUID())
+const requestIdOf = (request: FastifyRequest) =>
+  SANE_REQUEST_ID.test(request.id) ? request.id : randomUUID()
 
 const DROPPED = new Set([...ASSERTED_HEADER_NAMES, 'authorization', 'forwarded', 'x-request-id'])
 

@@ -23,7 +23,10 @@ export interface ProxyRoutesOptions {
   signingSecret: string
 }
 
-export async function proxyRoutes(app: FastifyInstance, { routes, agent, signingSecret }: ProxyRoutesOptions) {
+export async function proxyRoutes(
+  app: FastifyInstance,
+  { routes, agent, signingSecret }: ProxyRoutesOptions,
+) {
   app.decorateRequest('upstreamUrl', '')
   // Buffered (bounded by bodyLimit, for declared and chunked lengths alike) so an oversized body
   // is a 413 before the upstream sees a byte; then streamed on as it came.
@@ -35,7 +38,8 @@ export async function proxyRoutes(app: FastifyInstance, { routes, agent, signing
   // The upgrade request to the upstream carries only what the gateway asserts. The plugin reads
   // `rewriteRequestHeaders` here at runtime; its type declarations leave it out.
   const websocketHeaders = {
-    rewriteRequestHeaders: (_headers: unknown, request: FastifyRequest) => assertedHeaders(request, signingSecret),
+    rewriteRequestHeaders: (_headers: unknown, request: FastifyRequest) =>
+      assertedHeaders(request, signingSecret),
   } as unknown as ClientOptions
 
   for (const route of routes) {
@@ -59,7 +63,8 @@ export async function proxyRoutes(app: FastifyInstance, { routes, agent, signing
       },
       replyOptions: {
         getUpstream: (request) => (request as FastifyRequest).upstreamUrl,
-        rewriteRequestHeaders: (request, headers) => rewriteRequestHeaders(request as FastifyRequest, headers),
+        rewriteRequestHeaders: (request, headers) =>
+          rewriteRequestHeaders(request as FastifyRequest, headers),
         // Never resend on our own: a non-idempotent request may already have had its effect.
         retryDelay: () => null,
         onError: (reply, { error }) => {

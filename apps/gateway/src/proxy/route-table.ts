@@ -65,6 +65,10 @@ export function isInternalPath(url: string): boolean {
   } catch {
     return true
   }
-  const segments = decoded.toLowerCase().replaceAll('\\', '/').split('/').filter((s) => s !== '' && s !== '.')
+  const segments = decoded
+    .toLowerCase()
+    .replaceAll('\\', '/')
+    .split('/')
+    .filter((s) => s !== '' && s !== '.')
   return segments[0] === 'api' && segments[2] === 'internal'
 }

@@ -9,7 +9,11 @@ export interface UpstreamAgentOptions {
   headersTimeoutMs: number
 }
 
-export function createUpstreamAgent({ connections, pipelining, headersTimeoutMs }: UpstreamAgentOptions): Agent {
+export function createUpstreamAgent({
+  connections,
+  pipelining,
+  headersTimeoutMs,
+}: UpstreamAgentOptions): Agent {
   return new Agent({
     connections,
     pipelining,

@@ -8,10 +8,18 @@ import { upstreamFailure } from './upstream-errors.ts'
 
 export interface UpstreamClient {
   /** The parsed JSON body of a 2xx answer; throws a 503/504 DomainError otherwise. */
-  json(service: string, path: string, options?: { method?: 'GET' | 'POST'; body?: unknown; timeoutMs?: number }): Promise<unknown>
+  json(
+    service: string,
+    path: string,
+    options?: { method?: 'GET' | 'POST'; body?: unknown; timeoutMs?: number },
+  ): Promise<unknown>
 }
 
-export function createUpstreamClient(discovery: Discovery, agent: Dispatcher, signingSecret: string): UpstreamClient {
+export function createUpstreamClient(
+  discovery: Discovery,
+  agent: Dispatcher,
+  signingSecret: string,
+): UpstreamClient {
   return {
     async json(service, path, { method = 'GET', body, timeoutMs = 3_000 } = {}) {
       let instance
@@ -20,7 +28,10 @@ export function createUpstreamClient(discovery: Discovery, agent: Dispatcher, si
       } catch (error) {
         throw upstreamFailure(service, error)
       }
-      const headers: Record<string, string> = { accept: 'application/json', ...signIdentityHeaders(signingSecret) }
+      const headers: Record<string, string> = {
+        accept: 'application/json',
+        ...signIdentityHeaders(signingSecret),
+      }
       if (body !== undefined) headers['content-type'] = 'application/json'
       let response
       try {

@@ -2,7 +2,11 @@
 // reached is 503 SERVICE_UNAVAILABLE, one that does not answer in time is 504 GATEWAY_TIMEOUT.
 import { defineError, ServiceUnavailable, type DomainError } from '@deals/service-kit'
 
-export const GatewayTimeout = defineError('GATEWAY_TIMEOUT', 504, 'The upstream service did not answer in time')
+export const GatewayTimeout = defineError(
+  'GATEWAY_TIMEOUT',
+  504,
+  'The upstream service did not answer in time',
+)
 
 const TIMEOUT_CODES = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
@@ -23,7 +27,8 @@ function codesOf(error: unknown): string[] {
 
 export function upstreamFailure(service: string, error: unknown): DomainError {
   const codes = codesOf(error)
-  if (codes.some((code) => TIMEOUT_CODES.has(code))) return GatewayTimeout(`The ${service} service did not answer in time`)
+  if (codes.some((code) => TIMEOUT_CODES.has(code)))
+    return GatewayTimeout(`The ${service} service did not answer in time`)
   return ServiceUnavailable(`The ${service} service is unavailable`)
 }
 

@@ -5,7 +5,14 @@ import { SignJWT } from 'jose'
 import { startUpstream, type UpstreamService } from '../support/upstream-service.ts'
 import { newSigningKey, startAuthDouble, type AuthDouble, type SigningKey } from '../support/auth-double.ts'
 import { startGateway, type TestGateway } from '../support/gateway.ts'
-import { signToken, unsignedToken, withPayload, payloadOf, TEST_AUDIENCE, TEST_ISSUER } from '../support/tokens.ts'
+import {
+  signToken,
+  unsignedToken,
+  withPayload,
+  payloadOf,
+  TEST_AUDIENCE,
+  TEST_ISSUER,
+} from '../support/tokens.ts'
 import { bearer, call } from '../support/http.ts'
 
 describe('bearer tokens at the gateway', () => {
@@ -19,7 +26,10 @@ describe('bearer tokens at the gateway', () => {
     upstream = await startUpstream('catalog')
     auth = await startAuthDouble()
     key = await auth.addKey()
-    gateway = await startGateway({ auth: auth.url, catalog: upstream.url }, { JWKS_UNKNOWN_KID_COOLDOWN_MS: '0' })
+    gateway = await startGateway(
+      { auth: auth.url, catalog: upstream.url },
+      { JWKS_UNKNOWN_KID_COOLDOWN_MS: '0' },
+    )
   })
   after(async () => {
     await gateway.close()
@@ -43,7 +53,18 @@ describe('bearer tokens at the gateway', () => {
   })
 
   const attacks: [string, () => Promise<string>, string][] = [
-    ['alg none', async () => unsignedToken({ sub: randomUUID(), roles: ['ADMIN'], iss: TEST_ISSUER, aud: TEST_AUDIENCE, exp: Math.floor(Date.now() / 1000) + 300 }), 'INVALID_TOKEN'],
+    [
+      'alg none',
+      async () =>
+        unsignedToken({
+          sub: randomUUID(),
+          roles: ['ADMIN'],
+          iss: TEST_ISSUER,
+          aud: TEST_AUDIENCE,
+          exp: Math.floor(Date.now() / 1000) + 300,
+        }),
+      'INVALID_TOKEN',
+    ],
     [
       'HS256 signed with the public key as the secret',
       async () =>
@@ -58,7 +79,11 @@ describe('bearer tokens at the gateway', () => {
     ],
     ['a wrong audience', () => signToken(key, {}, { audience: 'someone-else' }), 'INVALID_TOKEN'],
     ['a wrong issuer', () => signToken(key, {}, { issuer: 'http://evil.example' }), 'INVALID_TOKEN'],
-    ['an expired token', () => signToken(key, {}, { expiresIn: Math.floor(Date.now() / 1000) - 60 }), 'TOKEN_EXPIRED'],
+    [
+      'an expired token',
+      () => signToken(key, {}, { expiresIn: Math.floor(Date.now() / 1000) - 60 }),
+      'TOKEN_EXPIRED',
+    ],
     ['a token without exp', () => signToken(key, {}, { expiresIn: null }), 'INVALID_TOKEN'],
     ['a key the JWKS does not have', async () => signToken(await newSigningKey()), 'INVALID_TOKEN'],
     [
@@ -110,7 +135,10 @@ describe('key retirement and unknown kids', () => {
 
   test('a token verified (and cached) before its key left the JWKS is refused after the next refresh', async () => {
     const old = await auth.addKey()
-    const gateway = await startGateway({ auth: auth.url, catalog: upstream.url }, { JWKS_REFRESH_INTERVAL_MS: '100' })
+    const gateway = await startGateway(
+      { auth: auth.url, catalog: upstream.url },
+      { JWKS_REFRESH_INTERVAL_MS: '100' },
+    )
     try {
       const token = await signToken(old)
       assert.equal((await call(`${gateway.url}/api/catalog/me`, { headers: bearer(token) })).status, 200)
@@ -118,7 +146,8 @@ describe('key retirement and unknown kids', () => {
       auth.removeKey(old.kid)
       const fetched = auth.jwksFetches()
       const deadline = Date.now() + 5_000
-      while (auth.jwksFetches() < fetched + 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25))
+      while (auth.jwksFetches() < fetched + 2 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 25))
       const res = await call(`${gateway.url}/api/catalog/me`, { headers: bearer(token) })
       assert.equal(res.status, 401)
       assert.equal(res.body.code, 'INVALID_TOKEN')
@@ -138,7 +167,9 @@ describe('key retirement and unknown kids', () => {
       const stranger = await newSigningKey()
       const answers = await Promise.all(
         Array.from({ length: 20 }, async () =>
-          call(`${gateway.url}/api/catalog/me`, { headers: bearer(await signToken(stranger, {}, { kid: randomUUID() })) }),
+          call(`${gateway.url}/api/catalog/me`, {
+            headers: bearer(await signToken(stranger, {}, { kid: randomUUID() })),
+          }),
         ),
       )
       assert.ok(answers.every((res) => res.status === 401))

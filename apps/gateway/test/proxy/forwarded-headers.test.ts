@@ -59,17 +59,23 @@ describe('identity headers a client sends never reach a service', () => {
   })
 
   test('a header named in Connection cannot make the gateway drop its own headers', async () => {
-    const res = await rawGet(`${gateway.url}/api/catalog/echo`, { connection: 'x-gateway-signature, x-request-id' })
+    const res = await rawGet(`${gateway.url}/api/catalog/echo`, {
+      connection: 'x-gateway-signature, x-request-id',
+    })
     assert.equal(res.status, 200)
     assert.ok(res.body.headers['x-gateway-signature'])
     assert.ok(res.body.headers['x-request-id'])
   })
 
   test('a sane client request id is kept and forwarded; a hostile one is replaced', async () => {
-    const kept = await call(`${gateway.url}/api/catalog/echo`, { headers: { 'x-request-id': 'client-abc-123' } })
+    const kept = await call(`${gateway.url}/api/catalog/echo`, {
+      headers: { 'x-request-id': 'client-abc-123' },
+    })
     assert.equal(kept.body.headers['x-request-id'], 'client-abc-123')
     assert.equal(kept.headers.get('x-request-id'), 'client-abc-123')
-    const replaced = await call(`${gateway.url}/api/catalog/echo`, { headers: { 'x-request-id': 'bad id\twith spaces' } })
+    const replaced = await call(`${gateway.url}/api/catalog/echo`, {
+      headers: { 'x-request-id': 'bad id\twith spaces' },
+    })
     assert.match(replaced.body.headers['x-request-id'] ?? '', /^[0-9a-f-]{36}$/)
   })
 

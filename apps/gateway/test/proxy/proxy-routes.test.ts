@@ -1,6 +1,7 @@
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
+import { Readable } from 'node:stream'
 import { request as undiciRequest } from 'undici'
 import WebSocket from 'ws'
 import { startUpstream, type UpstreamService } from '../support/upstream-service.ts'
@@ -50,7 +51,12 @@ describe('forwarding through the gateway', () => {
     assert.equal(products.body.instance, 'catalog')
   })
 
-  for (const path of ['/api/catalog/internal/secret', '/api/catalog/%69nternal/secret', '/api/catalog//internal/secret', '/api/foo/internal/x']) {
+  for (const path of [
+    '/api/catalog/internal/secret',
+    '/api/catalog/%69nternal/secret',
+    '/api/catalog//internal/secret',
+    '/api/foo/internal/x',
+  ]) {
     test(`${path} is never forwarded (404)`, async () => {
       const before = catalog.hits('/internal/secret')
       const res = await call(`${gateway.url}${path}`)
@@ -103,7 +109,7 @@ describe('forwarding through the gateway', () => {
     const res = await undiciRequest(`${gateway.url}/api/catalog/echo`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: chunks(),
+      body: Readable.from(chunks()),
     })
     const problem = (await res.body.json()) as { code: string }
     assert.equal(res.statusCode, 413)
@@ -111,33 +117,44 @@ describe('forwarding through the gateway', () => {
     assert.equal(catalog.hits('/echo'), before)
   })
 
-  test('server-sent events arrive through the gateway one by one, not buffered', { timeout: 5_000 }, async () => {
-    const res = await undiciRequest(`${gateway.url}/api/catalog/events`)
-    assert.equal(res.statusCode, 200)
-    assert.match(String(res.headers['content-type']), /text\/event-stream/)
-    const reader = res.body[Symbol.asyncIterator]()
-    let received = ''
-    while (!received.includes('data: one')) received += String((await reader.next()).value)
-    assert.doesNotMatch(received, /data: two/)
-    catalog.releaseSecondEvent()
-    for (let next = await reader.next(); !next.done; next = await reader.next()) received += String(next.value)
-    assert.match(received, /event: second\ndata: two/)
-  })
+  test(
+    'server-sent events arrive through the gateway one by one, not buffered',
+    { timeout: 5_000 },
+    async () => {
+      const res = await undiciRequest(`${gateway.url}/api/catalog/events`)
+      assert.equal(res.statusCode, 200)
+      assert.match(String(res.headers['content-type']), /text\/event-stream/)
+      const reader = res.body[Symbol.asyncIterator]()
+      let received = ''
+      while (!received.includes('data: one')) received += String((await reader.next()).value)
+      assert.doesNotMatch(received, /data: two/)
+      catalog.releaseSecondEvent()
+      for (let next = await reader.next(); !next.done; next = await reader.next())
+        received += String(next.value)
+      assert.match(received, /event: second\ndata: two/)
+    },
+  )
 
-  test('a websocket message echoes through the gateway, carrying the verified identity', { timeout: 5_000 }, async () => {
-    const userId = randomUUID()
-    const socket = new WebSocket(`${gateway.url.replace('http', 'ws')}/api/party/parties/1/chat`, {
-      headers: bearer(await signToken(key, { sub: userId })),
-    })
-    try {
-      await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject))
-      const reply = new Promise<string>((resolve) => socket.once('message', (data) => resolve(String(data))))
-      socket.send('hello')
-      assert.equal(await reply, `${userId}:hello`)
-    } finally {
-      socket.close()
-    }
-  })
+  test(
+    'a websocket message echoes through the gateway, carrying the verified identity',
+    { timeout: 5_000 },
+    async () => {
+      const userId = randomUUID()
+      const socket = new WebSocket(`${gateway.url.replace('http', 'ws')}/api/party/parties/1/chat`, {
+        headers: bearer(await signToken(key, { sub: userId })),
+      })
+      try {
+        await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject))
+        const reply = new Promise<string>((resolve) =>
+          socket.once('message', (data) => resolve(String(data))),
+        )
+        socket.send('hello')
+        assert.equal(await reply, `${userId}:hello`)
+      } finally {
+        socket.close()
+      }
+    },
+  )
 
   test('a websocket with a bad token is refused at the handshake', { timeout: 5_000 }, async () => {
     const socket = new WebSocket(`${gateway.url.replace('http', 'ws')}/api/party/parties/1/chat`, {
@@ -156,7 +173,11 @@ describe('forwarding through the gateway', () => {
     const preflight = (origin: string) =>
       fetch(`${gateway.url}/api/orders`, {
         method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization',
+        },
       })
     const allowed = await preflight('https://shop.example')
     assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://shop.example')

@@ -40,7 +40,11 @@ export async function newSigningKey(): Promise<SigningKey> {
 
 export async function startAuthDouble(): Promise<AuthDouble> {
   const app = createServer({ service: 'auth', logLevel: 'silent' })
-  await app.register(serviceKit, { service: 'auth', title: 'auth (test double)', gatewaySigningSecret: TEST_GATEWAY_SECRET })
+  await app.register(serviceKit, {
+    service: 'auth',
+    title: 'auth (test double)',
+    gatewaySigningSecret: TEST_GATEWAY_SECRET,
+  })
   const published = new Map<string, JWK>()
   const apiKeys = new Map<string, ApiKeyRecord | 'revoked'>()
   let jwksFetches = 0

@@ -28,13 +28,20 @@ const SERVICES = ['auth', 'catalog', 'party', 'order', 'payment', 'queue', 'noti
 
 async function buildGateway(env: Record<string, string>) {
   const config = loadGatewayConfig(env)
-  const app = createServer({ service: 'gateway', logLevel: config.LOG_LEVEL, bodyLimit: config.BODY_LIMIT_BYTES })
+  const app = createServer({
+    service: 'gateway',
+    logLevel: config.LOG_LEVEL,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+  })
   await app.register(gatewayApp, { config, env })
   return app
 }
 
 /** `services` maps a service name to its URL; services left out point at a dead port. */
-export async function startGateway(services: Record<string, string>, env: Record<string, string> = {}): Promise<TestGateway> {
+export async function startGateway(
+  services: Record<string, string>,
+  env: Record<string, string> = {},
+): Promise<TestGateway> {
   const redis = createRedisPrefix('gateway')
   const nowhere = await deadUrl()
   const serviceUrls = Object.fromEntries(

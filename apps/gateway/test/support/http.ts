@@ -4,11 +4,13 @@ import { request } from 'node:http'
 export interface AnswerBody {
   code?: string
   instance?: string
+  url?: string
   identity?: Record<string, unknown> | null
   headers: Record<string, string | undefined>
   body?: unknown
   paths?: Record<string, unknown>
   components?: Record<string, Record<string, unknown>>
+  checks?: Record<string, string>
 }
 
 export interface Answer {
@@ -29,12 +31,20 @@ export async function call(url: string, init: RequestInit = {}): Promise<Answer>
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 
 /** A GET through node:http, for headers fetch refuses to send (`connection`). */
-export function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; body: AnswerBody }> {
+export function rawGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: AnswerBody }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (chunk: Buffer) => chunks.push(chunk))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as AnswerBody }))
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as AnswerBody,
+        }),
+      )
       res.on('error', reject)
     })
     req.on('error', reject)

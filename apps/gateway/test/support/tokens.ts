@@ -14,7 +14,12 @@ export interface TokenClaims extends JWTPayload {
 export function signToken(
   key: SigningKey,
   claims: TokenClaims = {},
-  { expiresIn = '5m', issuer = TEST_ISSUER, audience = TEST_AUDIENCE, kid = key.kid }: { expiresIn?: string | number | null; issuer?: string; audience?: string; kid?: string } = {},
+  {
+    expiresIn = '5m',
+    issuer = TEST_ISSUER,
+    audience = TEST_AUDIENCE,
+    kid = key.kid,
+  }: { expiresIn?: string | number | null; issuer?: string; audience?: string; kid?: string } = {},
 ): Promise<string> {
   const jwt = new SignJWT({ roles: ['BUYER'], ...claims })
     .setProtectedHeader({ alg: 'ES256', kid })

@@ -19,7 +19,11 @@ export interface UpstreamService {
 
 export async function startUpstream(name: string): Promise<UpstreamService> {
   const app = createServer({ service: name, logLevel: 'silent' })
-  await app.register(serviceKit, { service: name, title: `${name} (test upstream)`, gatewaySigningSecret: TEST_GATEWAY_SECRET })
+  await app.register(serviceKit, {
+    service: name,
+    title: `${name} (test upstream)`,
+    gatewaySigningSecret: TEST_GATEWAY_SECRET,
+  })
   const hits = new Map<string, number>()
   app.addHook('preHandler', async (request) => {
     const path = request.url.split('?', 1)[0]!
@@ -38,9 +42,13 @@ export async function startUpstream(name: string): Promise<UpstreamService> {
   app.get('/seller/v1/*', echo)
   app.get('/internal/secret', echo)
   app.get('/me', { preHandler: requireUser }, echo)
-  app.get('/things/:id', { schema: { params: z.object({ id: z.string() }), response: { 200: z.object({ id: z.string() }) } } }, async (request) => ({
-    id: request.params.id,
-  }))
+  app.get(
+    '/things/:id',
+    { schema: { params: z.object({ id: z.string() }), response: { 200: z.object({ id: z.string() }) } } },
+    async (request) => ({
+      id: request.params.id,
+    }),
+  )
   app.get('/slow', async () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500))
     return { slow: true }
