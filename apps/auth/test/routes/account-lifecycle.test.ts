@@ -35,7 +35,7 @@ describe('an account from sign-up to sign-out', () => {
     const me = await call('GET', '/me', { as: identityOf(tokens.accessToken) })
     assert.equal(me.statusCode, 200)
     assert.deepEqual(
-      { ...me.json(), createdAt: undefined },
+      { ...(me.json() as object), createdAt: undefined },
       {
         id: signup.json().userId,
         email,
@@ -162,7 +162,9 @@ describe('an account from sign-up to sign-out', () => {
     const laptop = await login(t, email, PASSWORD, 'laptop')
     const tablet = await login(t, email, PASSWORD, 'tablet')
 
-    assert.equal((await call('POST', '/logout', { body: { refreshToken: phone.refreshToken } })).statusCode, 204)
+    const out = await call('POST', '/logout', { body: { refreshToken: phone.refreshToken } })
+    assert.equal(out.statusCode, 204)
+    assert.equal(out.body, '')
     assert.equal((await call('POST', '/refresh', { body: { refreshToken: phone.refreshToken } })).statusCode, 401)
     const stillIn = await call('POST', '/refresh', { body: { refreshToken: laptop.refreshToken } })
     assert.equal(stillIn.statusCode, 200)

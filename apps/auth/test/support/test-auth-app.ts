@@ -1,6 +1,7 @@
 // Builds the auth app the way main.ts does, against a database, Redis prefix and SMTP capture
 // of its own, with cheap password hashing. `close()` removes everything it created.
 import { fileURLToPath } from 'node:url'
+import type { RouteOptions } from 'fastify'
 import { createServer } from '@deals/service-kit'
 import { gatewayHeaders, TEST_GATEWAY_SECRET } from '@deals/service-kit/testing'
 import { createRedisPrefix, createTestDatabase } from '@deals/testing'
@@ -31,10 +32,14 @@ export async function startTestAuthApp(env: Record<string, string> = {}) {
     ...env,
   })
   const app = createServer(authServerOptions(config))
+  const routes: RouteOptions[] = []
+  app.addHook('onRoute', (route) => void routes.push(route as RouteOptions))
   await app.register(authApp, { config, mailRetryBackoffMs: [50, 100] })
   await app.ready()
   return {
     app,
+    /** Every route the app registered, with its schemas. */
+    routes,
     config,
     database,
     mail,

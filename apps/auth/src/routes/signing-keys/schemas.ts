@@ -20,6 +20,6 @@ export const rotateSchema = {
 export const revokeKeySchema = {
   tags: ['keys'],
   summary: 'Remove a compromised key from the JWKS at once (ADMIN)',
-  params: z.object({ kid: z.string().min(1).max(128) }),
+  params: z.object({ kid: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'a key id') }),
   response: { 204: z.null(), ...problemResponses(400, 401, 403, 404) },
 }
