@@ -1,9 +1,8 @@
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { startUpstream, type UpstreamService } from '../support/upstream-service.ts'
-import { startAuthDouble, type AuthDouble, type ApiKeyRecord } from '../support/auth-double.ts'
-import { startGateway, type TestGateway } from '../support/gateway.ts'
+import type { ApiKeyRecord } from '../support/auth-double.ts'
+import { startStack, type Stack } from '../support/stack.ts'
 import { call } from '../support/http.ts'
 
 const apiKey = (key: string) => ({ authorization: `ApiKey ${key}` })
@@ -16,27 +15,19 @@ const record = (overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord => ({
 })
 
 describe('seller API keys', () => {
-  let catalog: UpstreamService
-  let auth: AuthDouble
-  let gateway: TestGateway
   const good = record()
-
+  let stack: Stack
   before(async () => {
-    catalog = await startUpstream('catalog')
-    auth = await startAuthDouble()
-    auth.apiKeys.set('good-key', good)
-    auth.apiKeys.set('limited-key', record({ rateLimitPerMinute: 2 }))
-    auth.apiKeys.set('revoked-key', 'revoked')
-    gateway = await startGateway({ auth: auth.url, catalog: catalog.url })
+    stack = await startStack({}, (auth) => {
+      auth.apiKeys.set('good-key', good)
+      auth.apiKeys.set('limited-key', record({ rateLimitPerMinute: 2 }))
+      auth.apiKeys.set('revoked-key', 'revoked')
+    })
   })
-  after(async () => {
-    await gateway.close()
-    await catalog.close()
-    await auth.close()
-  })
+  after(() => stack.close())
 
   test("a valid key reaches the seller API as the key's seller, with its scopes", async () => {
-    const res = await call(`${gateway.url}/seller/v1/products`, { headers: apiKey('good-key') })
+    const res = await call(`${stack.gateway.url}/seller/v1/products`, { headers: apiKey('good-key') })
     assert.equal(res.status, 200)
     assert.deepEqual(res.body.identity, {
       userId: good.userId,
@@ -51,33 +42,33 @@ describe('seller API keys', () => {
   })
 
   test('introspection is cached: repeated and concurrent calls with one key ask auth once', async () => {
-    auth.apiKeys.set('cached-key', record())
-    const before = auth.introspections()
+    stack.auth.apiKeys.set('cached-key', record())
+    const before = stack.auth.introspections()
     const answers = await Promise.all(
       Array.from({ length: 5 }, () =>
-        call(`${gateway.url}/seller/v1/deals`, { headers: apiKey('cached-key') }),
+        call(`${stack.gateway.url}/seller/v1/deals`, { headers: apiKey('cached-key') }),
       ),
     )
     assert.ok(answers.every((res) => res.status === 200))
     assert.equal(
-      (await call(`${gateway.url}/seller/v1/deals`, { headers: apiKey('cached-key') })).status,
+      (await call(`${stack.gateway.url}/seller/v1/deals`, { headers: apiKey('cached-key') })).status,
       200,
     )
-    assert.equal(auth.introspections() - before, 1)
+    assert.equal(stack.auth.introspections() - before, 1)
   })
 
   for (const key of ['revoked-key', 'no-such-key']) {
     test(`${key} is refused with 401 INVALID_API_KEY`, async () => {
-      const before = catalog.hits('/seller/v1/products')
-      const res = await call(`${gateway.url}/seller/v1/products`, { headers: apiKey(key) })
+      const before = stack.catalog.hits('/seller/v1/products')
+      const res = await call(`${stack.gateway.url}/seller/v1/products`, { headers: apiKey(key) })
       assert.equal(res.status, 401)
       assert.equal(res.body.code, 'INVALID_API_KEY')
-      assert.equal(catalog.hits('/seller/v1/products'), before)
+      assert.equal(stack.catalog.hits('/seller/v1/products'), before)
     })
   }
 
   test('an API key outside the seller API is refused', async () => {
-    const res = await call(`${gateway.url}/api/catalog/echo`, { headers: apiKey('good-key') })
+    const res = await call(`${stack.gateway.url}/api/catalog/echo`, { headers: apiKey('good-key') })
     assert.equal(res.status, 401)
     assert.equal(res.body.code, 'INVALID_API_KEY')
   })
@@ -85,7 +76,7 @@ describe('seller API keys', () => {
   test("a key's own per-minute limit answers 429 RATE_LIMITED with Retry-After once used up", async () => {
     const statuses = []
     for (let i = 0; i < 3; i++)
-      statuses.push(await call(`${gateway.url}/seller/v1/products`, { headers: apiKey('limited-key') }))
+      statuses.push(await call(`${stack.gateway.url}/seller/v1/products`, { headers: apiKey('limited-key') }))
     assert.deepEqual(
       statuses.map((res) => res.status),
       [200, 200, 429],

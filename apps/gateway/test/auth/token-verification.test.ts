@@ -3,8 +3,9 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { SignJWT } from 'jose'
 import { startUpstream, type UpstreamService } from '../support/upstream-service.ts'
-import { newSigningKey, startAuthDouble, type AuthDouble, type SigningKey } from '../support/auth-double.ts'
-import { startGateway, type TestGateway } from '../support/gateway.ts'
+import { newSigningKey, startAuthDouble, type AuthDouble } from '../support/auth-double.ts'
+import { startGateway } from '../support/gateway.ts'
+import { startStack, type Stack } from '../support/stack.ts'
 import {
   signToken,
   unsignedToken,
@@ -16,30 +17,16 @@ import {
 import { bearer, call } from '../support/http.ts'
 
 describe('bearer tokens at the gateway', () => {
-  let upstream: UpstreamService
-  let auth: AuthDouble
-  let gateway: TestGateway
-  let key: SigningKey
-  const me = () => `${gateway.url}/api/catalog/me`
-
+  let stack: Stack
+  const me = () => `${stack.gateway.url}/api/catalog/me`
   before(async () => {
-    upstream = await startUpstream('catalog')
-    auth = await startAuthDouble()
-    key = await auth.addKey()
-    gateway = await startGateway(
-      { auth: auth.url, catalog: upstream.url },
-      { JWKS_UNKNOWN_KID_COOLDOWN_MS: '0' },
-    )
+    stack = await startStack({ JWKS_UNKNOWN_KID_COOLDOWN_MS: '0' })
   })
-  after(async () => {
-    await gateway.close()
-    await upstream.close()
-    await auth.close()
-  })
+  after(() => stack.close())
 
   test('a valid token reaches the upstream as the signed identity of its subject', async () => {
     const userId = randomUUID()
-    const res = await call(me(), { headers: bearer(await signToken(key, { sub: userId })) })
+    const res = await call(me(), { headers: bearer(await signToken(stack.key, { sub: userId })) })
     assert.equal(res.status, 200, JSON.stringify(res.body))
     assert.equal(res.body.headers['x-user-id'], userId)
     assert.deepEqual(res.body.identity, { userId, roles: ['BUYER'] })
@@ -49,7 +36,7 @@ describe('bearer tokens at the gateway', () => {
     const res = await call(me())
     assert.equal(res.status, 401)
     assert.equal(res.body.code, 'UNAUTHENTICATED')
-    assert.equal(upstream.hits('/me') > 0, true)
+    assert.equal(stack.catalog.hits('/me') > 0, true)
   })
 
   const attacks: [string, () => Promise<string>, string][] = [
@@ -69,47 +56,47 @@ describe('bearer tokens at the gateway', () => {
       'HS256 signed with the public key as the secret',
       async () =>
         new SignJWT({ roles: ['ADMIN'] })
-          .setProtectedHeader({ alg: 'HS256', kid: key.kid })
+          .setProtectedHeader({ alg: 'HS256', kid: stack.key.kid })
           .setSubject(randomUUID())
           .setIssuer(TEST_ISSUER)
           .setAudience(TEST_AUDIENCE)
           .setExpirationTime('5m')
-          .sign(new TextEncoder().encode(JSON.stringify(key.publicJwk))),
+          .sign(new TextEncoder().encode(JSON.stringify(stack.key.publicJwk))),
       'INVALID_TOKEN',
     ],
-    ['a wrong audience', () => signToken(key, {}, { audience: 'someone-else' }), 'INVALID_TOKEN'],
-    ['a wrong issuer', () => signToken(key, {}, { issuer: 'http://evil.example' }), 'INVALID_TOKEN'],
+    ['a wrong audience', () => signToken(stack.key, {}, { audience: 'someone-else' }), 'INVALID_TOKEN'],
+    ['a wrong issuer', () => signToken(stack.key, {}, { issuer: 'http://evil.example' }), 'INVALID_TOKEN'],
     [
       'an expired token',
-      () => signToken(key, {}, { expiresIn: Math.floor(Date.now() / 1000) - 60 }),
+      () => signToken(stack.key, {}, { expiresIn: Math.floor(Date.now() / 1000) - 60 }),
       'TOKEN_EXPIRED',
     ],
-    ['a token without exp', () => signToken(key, {}, { expiresIn: null }), 'INVALID_TOKEN'],
+    ['a token without exp', () => signToken(stack.key, {}, { expiresIn: null }), 'INVALID_TOKEN'],
     ['a key the JWKS does not have', async () => signToken(await newSigningKey()), 'INVALID_TOKEN'],
     [
       'a tampered payload (roles flipped to ADMIN)',
       async () => {
-        const token = await signToken(key)
+        const token = await signToken(stack.key)
         return withPayload(token, { ...payloadOf(token), roles: ['ADMIN'] })
       },
       'INVALID_TOKEN',
     ],
     ['a garbage string', async () => 'not-a-jwt-at-all', 'INVALID_TOKEN'],
-    ['a token without a subject identity', () => signToken(key, { roles: ['ROOT'] }), 'INVALID_TOKEN'],
+    ['a token without a subject identity', () => signToken(stack.key, { roles: ['ROOT'] }), 'INVALID_TOKEN'],
   ]
   for (const [name, forge, code] of attacks) {
     test(`${name} is refused with 401 ${code} and never forwarded`, async () => {
-      const before = upstream.hits('/me')
+      const before = stack.catalog.hits('/me')
       const res = await call(me(), { headers: bearer(await forge()) })
       assert.equal(res.status, 401)
       assert.match(res.headers.get('content-type') ?? '', /application\/problem\+json/)
       assert.equal(res.body.code, code)
-      assert.equal(upstream.hits('/me'), before)
+      assert.equal(stack.catalog.hits('/me'), before)
     })
   }
 
   test('a token signed with a newly published key is accepted (the JWKS is refetched for an unknown kid)', async () => {
-    const rotated = await auth.addKey()
+    const rotated = await stack.auth.addKey()
     const res = await call(me(), { headers: bearer(await signToken(rotated)) })
     assert.equal(res.status, 200)
   })

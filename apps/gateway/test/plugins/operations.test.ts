@@ -1,37 +1,25 @@
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startUpstream, type UpstreamService } from '../support/upstream-service.ts'
-import { startAuthDouble, type AuthDouble, type SigningKey } from '../support/auth-double.ts'
-import { startGateway, type TestGateway } from '../support/gateway.ts'
+import { startGateway } from '../support/gateway.ts'
+import { startStack, type Stack } from '../support/stack.ts'
 import { signToken } from '../support/tokens.ts'
 import { bearer, call } from '../support/http.ts'
 
 describe('health, readiness and metrics', () => {
-  let catalog: UpstreamService
-  let auth: AuthDouble
-  let key: SigningKey
-  let gateway: TestGateway
-
+  let stack: Stack
   before(async () => {
-    catalog = await startUpstream('catalog')
-    auth = await startAuthDouble()
-    key = await auth.addKey()
-    gateway = await startGateway({ auth: auth.url, catalog: catalog.url })
+    stack = await startStack()
   })
-  after(async () => {
-    await gateway.close()
-    await catalog.close()
-    await auth.close()
-  })
+  after(() => stack.close())
 
   test('/readyz is ready once Redis answers and the JWKS is loaded', async () => {
-    const res = await call(`${gateway.url}/readyz`)
+    const res = await call(`${stack.gateway.url}/readyz`)
     assert.equal(res.status, 200)
     assert.deepEqual(res.body, { status: 'ready', checks: { redis: 'ok', jwks: 'ok' } })
   })
 
   test('/readyz is unready while auth has never answered with its keys', async () => {
-    const blind = await startGateway({ catalog: catalog.url })
+    const blind = await startGateway({ catalog: stack.catalog.url })
     try {
       const res = await call(`${blind.url}/readyz`)
       assert.equal(res.status, 503)
@@ -42,11 +30,11 @@ describe('health, readiness and metrics', () => {
   })
 
   test('/metrics counts requests per route, token cache hits and misses, and upstream failures', async () => {
-    const token = await signToken(key)
-    await call(`${gateway.url}/api/catalog/echo`, { headers: bearer(token) })
-    await call(`${gateway.url}/api/catalog/echo`, { headers: bearer(token) })
-    await call(`${gateway.url}/api/queue/anything`)
-    const res = await call(`${gateway.url}/metrics`)
+    const token = await signToken(stack.key)
+    await call(`${stack.gateway.url}/api/catalog/echo`, { headers: bearer(token) })
+    await call(`${stack.gateway.url}/api/catalog/echo`, { headers: bearer(token) })
+    await call(`${stack.gateway.url}/api/queue/anything`)
+    const res = await call(`${stack.gateway.url}/metrics`)
     assert.equal(res.status, 200)
     assert.match(res.text, /http_server_request_duration_seconds_count\{[^}]*route="\/api\/catalog\/\*"/)
     assert.match(res.text, /gateway_token_cache_lookups_total\{[^}]*result="hit"[^}]*\} [1-9]/)

@@ -1,35 +1,24 @@
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startUpstream, type UpstreamService } from '../support/upstream-service.ts'
-import { startAuthDouble, type AuthDouble, type SigningKey } from '../support/auth-double.ts'
-import { startGateway, type TestGateway } from '../support/gateway.ts'
+import { startStack, type Stack } from '../support/stack.ts'
 import { signToken } from '../support/tokens.ts'
 import { bearer, call } from '../support/http.ts'
 
 describe('rate limits', () => {
-  let catalog: UpstreamService
-  let auth: AuthDouble
-  let key: SigningKey
-  let gateway: TestGateway
-
+  let stack: Stack
   before(async () => {
-    catalog = await startUpstream('catalog')
-    auth = await startAuthDouble()
-    key = await auth.addKey()
-    gateway = await startGateway(
-      { auth: auth.url, catalog: catalog.url },
-      { RATE_LIMIT_ANONYMOUS_MAX: '3', RATE_LIMIT_USER_MAX: '2', RATE_LIMIT_WINDOW_MS: '60000' },
-    )
+    stack = await startStack({
+      RATE_LIMIT_ANONYMOUS_MAX: '3',
+      RATE_LIMIT_USER_MAX: '2',
+      RATE_LIMIT_WINDOW_MS: '60000',
+    })
   })
-  after(async () => {
-    await gateway.close()
-    await catalog.close()
-    await auth.close()
-  })
+  after(() => stack.close())
 
   const statuses = async (count: number, headers: Record<string, string> = {}) => {
     const answers = []
-    for (let i = 0; i < count; i++) answers.push(await call(`${gateway.url}/api/catalog/echo`, { headers }))
+    for (let i = 0; i < count; i++)
+      answers.push(await call(`${stack.gateway.url}/api/catalog/echo`, { headers }))
     return answers
   }
 
@@ -46,8 +35,8 @@ describe('rate limits', () => {
   })
 
   test('each signed-in user has a budget of their own, apart from their IP', async () => {
-    const alice = bearer(await signToken(key))
-    const bob = bearer(await signToken(key))
+    const alice = bearer(await signToken(stack.key))
+    const bob = bearer(await signToken(stack.key))
     assert.deepEqual(
       (await statuses(3, alice)).map((res) => res.status),
       [200, 200, 429],
@@ -59,6 +48,6 @@ describe('rate limits', () => {
   })
 
   test('health and metrics are never rate limited', async () => {
-    for (let i = 0; i < 5; i++) assert.equal((await call(`${gateway.url}/healthz`)).status, 200)
+    for (let i = 0; i < 5; i++) assert.equal((await call(`${stack.gateway.url}/healthz`)).status, 200)
   })
 })

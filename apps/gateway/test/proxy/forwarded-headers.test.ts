@@ -1,9 +1,7 @@
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { startUpstream, type UpstreamService } from '../support/upstream-service.ts'
-import { startAuthDouble, type AuthDouble, type SigningKey } from '../support/auth-double.ts'
-import { startGateway, type TestGateway } from '../support/gateway.ts'
+import { startStack, type Stack } from '../support/stack.ts'
 import { signToken } from '../support/tokens.ts'
 import { bearer, call, rawGet } from '../support/http.ts'
 
@@ -19,24 +17,14 @@ const FORGED = {
 }
 
 describe('identity headers a client sends never reach a service', () => {
-  let upstream: UpstreamService
-  let auth: AuthDouble
-  let gateway: TestGateway
-  let key: SigningKey
+  let stack: Stack
   before(async () => {
-    upstream = await startUpstream('catalog')
-    auth = await startAuthDouble()
-    key = await auth.addKey()
-    gateway = await startGateway({ auth: auth.url, catalog: upstream.url })
+    stack = await startStack()
   })
-  after(async () => {
-    await gateway.close()
-    await upstream.close()
-    await auth.close()
-  })
+  after(() => stack.close())
 
   test('an anonymous request with forged identity headers arrives anonymous', async () => {
-    const res = await call(`${gateway.url}/api/catalog/echo`, { headers: FORGED })
+    const res = await call(`${stack.gateway.url}/api/catalog/echo`, { headers: FORGED })
     assert.equal(res.status, 200)
     assert.equal(res.body.identity, null)
     for (const name of ['x-user-id', 'x-user-roles', 'x-seller-id', 'x-api-key-id', 'x-api-scopes'])
@@ -48,8 +36,8 @@ describe('identity headers a client sends never reach a service', () => {
 
   test('an authenticated request with forged identity headers arrives as the token subject only', async () => {
     const userId = randomUUID()
-    const res = await call(`${gateway.url}/api/catalog/echo`, {
-      headers: { ...FORGED, ...bearer(await signToken(key, { sub: userId })) },
+    const res = await call(`${stack.gateway.url}/api/catalog/echo`, {
+      headers: { ...FORGED, ...bearer(await signToken(stack.key, { sub: userId })) },
     })
     assert.equal(res.status, 200)
     assert.deepEqual(res.body.identity, { userId, roles: ['BUYER'] })
@@ -59,7 +47,7 @@ describe('identity headers a client sends never reach a service', () => {
   })
 
   test('a header named in Connection cannot make the gateway drop its own headers', async () => {
-    const res = await rawGet(`${gateway.url}/api/catalog/echo`, {
+    const res = await rawGet(`${stack.gateway.url}/api/catalog/echo`, {
       connection: 'x-gateway-signature, x-request-id',
     })
     assert.equal(res.status, 200)
@@ -68,19 +56,19 @@ describe('identity headers a client sends never reach a service', () => {
   })
 
   test('a sane client request id is kept and forwarded; a hostile one is replaced', async () => {
-    const kept = await call(`${gateway.url}/api/catalog/echo`, {
+    const kept = await call(`${stack.gateway.url}/api/catalog/echo`, {
       headers: { 'x-request-id': 'client-abc-123' },
     })
     assert.equal(kept.body.headers['x-request-id'], 'client-abc-123')
     assert.equal(kept.headers.get('x-request-id'), 'client-abc-123')
-    const replaced = await call(`${gateway.url}/api/catalog/echo`, {
+    const replaced = await call(`${stack.gateway.url}/api/catalog/echo`, {
       headers: { 'x-request-id': 'bad id\twith spaces' },
     })
     assert.match(replaced.body.headers['x-request-id'] ?? '', /^[0-9a-f-]{36}$/)
   })
 
   test('the same upstream called directly, without the gateway, answers 401', async () => {
-    const res = await call(`${upstream.url}/echo`, { headers: FORGED })
+    const res = await call(`${stack.catalog.url}/echo`, { headers: FORGED })
     assert.equal(res.status, 401)
     assert.equal(res.body.code, 'UNAUTHENTICATED')
   })
