@@ -6,6 +6,7 @@ import type { AuthConfig } from './config.ts'
 import { databasePlugin } from './plugins/database.ts'
 import { mailerPlugin } from './plugins/mailer.ts'
 import { loginRateLimitPlugin } from './plugins/login-rate-limit.ts'
+import { outboxRelayPlugin } from './plugins/outbox-relay.ts'
 import { authDomainPlugin } from './plugins/auth-domain.ts'
 import { registrationRoutes } from './routes/registration/routes.ts'
 import { sessionRoutes } from './routes/sessions/routes.ts'
@@ -39,6 +40,7 @@ export const authApp = fp<AuthAppOptions>(
     await app.register(redisPlugin, { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX })
     await app.register(mailerPlugin, { smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, retryBackoffMs: mailRetryBackoffMs })
     await app.register(loginRateLimitPlugin)
+    await app.register(outboxRelayPlugin, { amqpUrl: config.AMQP_URL, databaseUrl: config.DATABASE_URL, producer: SERVICE_NAME })
 
     await app.register(authDomainPlugin, { config })
 

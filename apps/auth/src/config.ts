@@ -13,6 +13,8 @@ export const authConfigShape = {
   PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   DATABASE_URL: devDefault(z.string().url(), 'postgresql://postgres@127.0.0.1:5432/deals_auth'),
   REDIS_URL: devDefault(z.string().url(), 'redis://127.0.0.1:6379'),
+  /** The broker the outbox relay publishes auth events to. */
+  AMQP_URL: devDefault(z.string().url(), 'amqp://guest:guest@127.0.0.1:5672'),
   REDIS_KEY_PREFIX: z.string().default('auth:'),
   /** Proxies whose X-Forwarded-For is believed (the gateway); loopback only by default. */
   TRUST_PROXY: z.string().default('loopback'),

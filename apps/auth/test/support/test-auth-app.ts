@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import type { RouteOptions } from 'fastify'
 import { createServer } from '@deals/service-kit'
 import { gatewayHeaders, TEST_GATEWAY_SECRET } from '@deals/service-kit/testing'
-import { createRedisPrefix, createTestDatabase } from '@deals/testing'
+import { createRedisPrefix, createTestDatabase, createTestVhost } from '@deals/testing'
 import type { Identity } from '@deals/contracts'
 import { authApp, authServerOptions } from '../../src/app.ts'
 import { loadAuthConfig } from '../../src/config.ts'
@@ -16,6 +16,7 @@ export const ADMIN = { email: 'admin@deals.local', password: 'test-admin-passwor
 export async function startTestAuthApp(env: Record<string, string> = {}) {
   const database = await createTestDatabase({ prefix: 'auth', migrationsDir: MIGRATIONS_DIR })
   const redis = createRedisPrefix('auth')
+  const vhost = await createTestVhost('auth')
   const mail = await startMailCapture()
   const config = loadAuthConfig({
     NODE_ENV: 'test',
@@ -23,6 +24,7 @@ export async function startTestAuthApp(env: Record<string, string> = {}) {
     GATEWAY_SIGNING_SECRET: TEST_GATEWAY_SECRET,
     DATABASE_URL: database.url,
     REDIS_URL: redis.url,
+    AMQP_URL: vhost.url,
     REDIS_KEY_PREFIX: `${redis.prefix}auth:`,
     SMTP_URL: mail.url,
     PASSWORD_HASH_MEMORY_KIB: '1024',
@@ -42,10 +44,11 @@ export async function startTestAuthApp(env: Record<string, string> = {}) {
     routes,
     config,
     database,
+    vhost,
     mail,
     async close() {
       await app.close()
-      await Promise.all([mail.close(), redis.cleanup(), database.drop()])
+      await Promise.all([mail.close(), redis.cleanup(), database.drop(), vhost.drop()])
     },
   }
 }
