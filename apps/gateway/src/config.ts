@@ -19,7 +19,7 @@ export const gatewayConfigShape = {
   /** Rate-limit counters live under this prefix; tests put a per-run prefix in front. */
   REDIS_KEY_PREFIX: z.string().default('gw:'),
   /** Must match what the auth service puts in `iss` and `aud`. */
-  JWT_ISSUER: z.string().min(1).default('http://127.0.0.1:8080/api/auth'),
+  JWT_ISSUER: z.string().min(1).default('deals-auth'),
   JWT_AUDIENCE: z.string().min(1).default('deals-api'),
   JWKS_REFRESH_INTERVAL_MS: positive(5 * 60_000),
   /** Least time between two JWKS fetches caused by an unknown `kid`, so bogus kids cannot hammer auth. */

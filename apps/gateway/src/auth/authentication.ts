@@ -1,5 +1,5 @@
-// Establishes who is calling before anything is forwarded: `Bearer <jwt>` anywhere, `ApiKey
-// <key>` on the seller API only. No credential means an anonymous call (the service decides);
+// Establishes who is calling before anything is forwarded: `Bearer <jwt>` anywhere (or the
+// token in the query of a WebSocket/SSE request), `ApiKey <key>` on the seller API only. No credential means an anonymous call (the service decides);
 // a credential that does not check out is a 401 here.
 import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
@@ -7,6 +7,7 @@ import type { Identity } from '@deals/contracts'
 import type { ApiKeyResolver } from './api-key-resolver.ts'
 import type { TokenVerifier } from './token-verifier.ts'
 import { InvalidApiKey, InvalidToken } from './auth-errors.ts'
+import { queryToken } from './stream-token.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -30,8 +31,9 @@ async function identify(
   request: FastifyRequest,
   { tokens, apiKeys }: AuthenticationOptions,
 ): Promise<Identity | undefined> {
-  const header = request.headers.authorization
-  if (header === undefined || header === '') return undefined
+  const fromQuery = queryToken(request)
+  const header = request.headers.authorization || (fromQuery && `Bearer ${fromQuery}`)
+  if (!header) return undefined
   const [, scheme = '', credential = ''] = CREDENTIAL.exec(header) ?? []
   switch (scheme.toLowerCase()) {
     case 'bearer':

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import httpProxy from '@fastify/http-proxy'
 import type { Dispatcher } from 'undici'
 import type { ClientOptions } from 'ws'
+import { forwardedQuery } from '../auth/stream-token.ts'
 import type { ProxyRoute } from './route-table.ts'
 import { assertedHeaders, rewriteForwardedHeaders } from './forwarded-headers.ts'
 import { failureCode, upstreamFailure } from './upstream-errors.ts'
@@ -40,6 +41,7 @@ export async function proxyRoutes(
   const websocketHeaders = {
     rewriteRequestHeaders: (_headers: unknown, request: FastifyRequest) =>
       assertedHeaders(request, signingSecret),
+    queryString: (_search: string, requestUrl: string) => forwardedQuery(requestUrl),
   } as unknown as ClientOptions
 
   for (const route of routes) {
@@ -65,6 +67,7 @@ export async function proxyRoutes(
         getUpstream: (request) => (request as FastifyRequest).upstreamUrl,
         rewriteRequestHeaders: (request, headers) =>
           rewriteRequestHeaders(request as FastifyRequest, headers),
+        queryString: (_search, requestUrl) => forwardedQuery(requestUrl),
         // Never resend on our own: a non-idempotent request may already have had its effect.
         retryDelay: () => null,
         onError: (reply, { error }) => {

@@ -67,6 +67,24 @@ describe('identity headers a client sends never reach a service', () => {
     assert.match(replaced.body.headers['x-request-id'] ?? '', /^[0-9a-f-]{36}$/)
   })
 
+  test('an SSE request may carry its token in access_token, which is not forwarded', async () => {
+    const userId = randomUUID()
+    const token = await signToken(stack.key, { sub: userId })
+    const res = await call(`${stack.gateway.url}/api/catalog/echo?x=1&access_token=${token}`, {
+      headers: { accept: 'text/event-stream' },
+    })
+    assert.equal(res.status, 200)
+    assert.equal(res.body.identity?.userId, userId)
+    assert.equal(res.body.url, '/echo?x=1')
+  })
+
+  test('access_token is ignored on an ordinary request', async () => {
+    const token = await signToken(stack.key)
+    const res = await call(`${stack.gateway.url}/api/catalog/echo?access_token=${token}`)
+    assert.equal(res.status, 200)
+    assert.equal(res.body.identity, null)
+  })
+
   test('the same upstream called directly, without the gateway, answers 401', async () => {
     const res = await call(`${stack.catalog.url}/echo`, { headers: FORGED })
     assert.equal(res.status, 401)

@@ -156,6 +156,28 @@ describe('forwarding through the gateway', () => {
     },
   )
 
+  test(
+    'a browser websocket may authenticate with access_token in the query',
+    { timeout: 5_000 },
+    async () => {
+      const userId = randomUUID()
+      const token = await signToken(key, { sub: userId })
+      const socket = new WebSocket(
+        `${gateway.url.replace('http', 'ws')}/api/party/parties/1/chat?access_token=${token}`,
+      )
+      try {
+        await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject))
+        const reply = new Promise<string>((resolve) =>
+          socket.once('message', (data) => resolve(String(data))),
+        )
+        socket.send('hi')
+        assert.equal(await reply, `${userId}:hi`)
+      } finally {
+        socket.close()
+      }
+    },
+  )
+
   test('a websocket with a bad token is refused at the handshake', { timeout: 5_000 }, async () => {
     const socket = new WebSocket(`${gateway.url.replace('http', 'ws')}/api/party/parties/1/chat`, {
       headers: bearer('garbage'),
