@@ -25,7 +25,12 @@ export interface AuthAppOptions {
 
 /** Server settings for the auth service: small JSON bodies, the gateway as the only trusted proxy. */
 export function authServerOptions(config: AuthConfig): ServerOptions {
-  return { service: SERVICE_NAME, logLevel: config.LOG_LEVEL, bodyLimit: 16 * 1024, trustProxy: config.TRUST_PROXY }
+  return {
+    service: SERVICE_NAME,
+    logLevel: config.LOG_LEVEL,
+    bodyLimit: 16 * 1024,
+    trustProxy: config.TRUST_PROXY,
+  }
 }
 
 export const authApp = fp<AuthAppOptions>(
@@ -38,9 +43,17 @@ export const authApp = fp<AuthAppOptions>(
 
     await app.register(databasePlugin, { databaseUrl: config.DATABASE_URL })
     await app.register(redisPlugin, { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX })
-    await app.register(mailerPlugin, { smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, retryBackoffMs: mailRetryBackoffMs })
+    await app.register(mailerPlugin, {
+      smtpUrl: config.SMTP_URL,
+      from: config.MAIL_FROM,
+      retryBackoffMs: mailRetryBackoffMs,
+    })
     await app.register(loginRateLimitPlugin)
-    await app.register(outboxRelayPlugin, { amqpUrl: config.AMQP_URL, databaseUrl: config.DATABASE_URL, producer: SERVICE_NAME })
+    await app.register(outboxRelayPlugin, {
+      amqpUrl: config.AMQP_URL,
+      databaseUrl: config.DATABASE_URL,
+      producer: SERVICE_NAME,
+    })
 
     await app.register(authDomainPlugin, { config })
 

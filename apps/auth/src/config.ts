@@ -27,7 +27,11 @@ export const authConfigShape = {
   /** AES-256-GCM key for fields encrypted at rest (phones, addresses, private signing keys). */
   DATA_ENCRYPTION_KEY: devDefault(base64Key32, Buffer.alloc(32, 7).toString('base64')),
   /** argon2id cost; lower it only in tests. */
-  PASSWORD_HASH_MEMORY_KIB: z.coerce.number().int().min(1024).default(19 * 1024),
+  PASSWORD_HASH_MEMORY_KIB: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(19 * 1024),
   PASSWORD_HASH_ITERATIONS: z.coerce.number().int().min(1).default(2),
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   LOGIN_FAILURE_WINDOW_SECONDS: seconds(15 * 60),

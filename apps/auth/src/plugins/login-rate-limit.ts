@@ -4,7 +4,11 @@ import fp from 'fastify-plugin'
 import rateLimit from '@fastify/rate-limit'
 import { defineError } from '@deals/service-kit'
 
-export const TooManyRequests = defineError('TOO_MANY_REQUESTS', 429, 'Too many requests from this address; slow down')
+export const TooManyRequests = defineError(
+  'TOO_MANY_REQUESTS',
+  429,
+  'Too many requests from this address; slow down',
+)
 
 export const loginRateLimitPlugin = fp(
   async (app) => {

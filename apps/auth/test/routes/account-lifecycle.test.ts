@@ -1,7 +1,14 @@
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startTestAuthApp, client, type TestAuthApp } from '../support/test-auth-app.ts'
-import { PASSWORD, identityOf, login, newEmail, signUpVerified, verificationToken } from '../support/accounts.ts'
+import { startTestAuthApp, client, sql, type TestAuthApp } from '../support/test-auth-app.ts'
+import {
+  PASSWORD,
+  identityOf,
+  login,
+  newEmail,
+  signUpVerified,
+  verificationToken,
+} from '../support/accounts.ts'
 
 describe('an account from sign-up to sign-out', () => {
   let t: TestAuthApp
@@ -51,7 +58,9 @@ describe('an account from sign-up to sign-out', () => {
 
   test('a second account with the same e-mail, in any case, is refused with EMAIL_TAKEN', async () => {
     const { email } = await signUpVerified(t)
-    const res = await call('POST', '/signup', { body: { email: email.toUpperCase(), password: PASSWORD, name: 'Copy' } })
+    const res = await call('POST', '/signup', {
+      body: { email: email.toUpperCase(), password: PASSWORD, name: 'Copy' },
+    })
     assert.equal(res.statusCode, 409)
     assert.equal(res.json().code, 'EMAIL_TAKEN')
   })
@@ -69,7 +78,9 @@ describe('an account from sign-up to sign-out', () => {
   }
 
   test('a phone that is not a Korean mobile number is refused', async () => {
-    const res = await call('POST', '/signup', { body: { email: newEmail(), password: PASSWORD, name: 'P', phone: '02-123-4567' } })
+    const res = await call('POST', '/signup', {
+      body: { email: newEmail(), password: PASSWORD, name: 'P', phone: '02-123-4567' },
+    })
     assert.equal(res.statusCode, 400)
     assert.equal(res.json().code, 'INVALID_PHONE')
   })
@@ -79,11 +90,7 @@ describe('an account from sign-up to sign-out', () => {
     const email = newEmail()
     await call('POST', '/signup', { body: { email, password: PASSWORD, name: 'Late' } })
     const token = verificationToken((await t.mail.waitFor(email)).text)
-    const pg = await import('pg')
-    const db = new pg.default.Client({ connectionString: t.database.url })
-    await db.connect()
-    await db.query(`UPDATE email_verification_tokens SET expires_at = now() - interval '1 minute'`)
-    await db.end()
+    await sql(t, `UPDATE email_verification_tokens SET expires_at = now() - interval '1 minute'`)
     const res = await call('GET', `/verify?token=${token}`)
     assert.equal(res.statusCode, 400)
     assert.equal(res.json().code, 'TOKEN_EXPIRED')
@@ -145,15 +152,17 @@ describe('an account from sign-up to sign-out', () => {
   })
 
   test('an unknown or expired refresh token is INVALID_REFRESH_TOKEN', async () => {
-    assert.equal((await call('POST', '/refresh', { body: { refreshToken: 'garbage' } })).json().code, 'INVALID_REFRESH_TOKEN')
+    assert.equal(
+      (await call('POST', '/refresh', { body: { refreshToken: 'garbage' } })).json().code,
+      'INVALID_REFRESH_TOKEN',
+    )
     const { email } = await signUpVerified(t)
     const { refreshToken } = await login(t, email)
-    const pg = await import('pg')
-    const db = new pg.default.Client({ connectionString: t.database.url })
-    await db.connect()
-    await db.query(`UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE used_at IS NULL`)
-    await db.end()
-    assert.equal((await call('POST', '/refresh', { body: { refreshToken } })).json().code, 'INVALID_REFRESH_TOKEN')
+    await sql(t, `UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE used_at IS NULL`)
+    assert.equal(
+      (await call('POST', '/refresh', { body: { refreshToken } })).json().code,
+      'INVALID_REFRESH_TOKEN',
+    )
   })
 
   test('logout ends one device; allDevices ends every device and needs a signed-in user', async () => {
@@ -165,12 +174,18 @@ describe('an account from sign-up to sign-out', () => {
     const out = await call('POST', '/logout', { body: { refreshToken: phone.refreshToken } })
     assert.equal(out.statusCode, 204)
     assert.equal(out.body, '')
-    assert.equal((await call('POST', '/refresh', { body: { refreshToken: phone.refreshToken } })).statusCode, 401)
+    assert.equal(
+      (await call('POST', '/refresh', { body: { refreshToken: phone.refreshToken } })).statusCode,
+      401,
+    )
     const stillIn = await call('POST', '/refresh', { body: { refreshToken: laptop.refreshToken } })
     assert.equal(stillIn.statusCode, 200)
 
     assert.equal((await call('POST', '/logout', { body: { allDevices: true } })).statusCode, 401)
-    const all = await call('POST', '/logout', { body: { allDevices: true }, as: identityOf(tablet.accessToken) })
+    const all = await call('POST', '/logout', {
+      body: { allDevices: true },
+      as: identityOf(tablet.accessToken),
+    })
     assert.equal(all.statusCode, 204)
     for (const refreshToken of [stillIn.json().refreshToken, tablet.refreshToken])
       assert.equal((await call('POST', '/refresh', { body: { refreshToken } })).statusCode, 401)
@@ -180,8 +195,14 @@ describe('an account from sign-up to sign-out', () => {
     const { email } = await signUpVerified(t)
     const before = await login(t, email, PASSWORD, 'same-device')
     const after = await login(t, email, PASSWORD, 'same-device')
-    assert.equal((await call('POST', '/refresh', { body: { refreshToken: before.refreshToken } })).statusCode, 401)
-    assert.equal((await call('POST', '/refresh', { body: { refreshToken: after.refreshToken } })).statusCode, 200)
+    assert.equal(
+      (await call('POST', '/refresh', { body: { refreshToken: before.refreshToken } })).statusCode,
+      401,
+    )
+    assert.equal(
+      (await call('POST', '/refresh', { body: { refreshToken: after.refreshToken } })).statusCode,
+      200,
+    )
   })
 
   test('the configured admin exists, verified, with BUYER and ADMIN', async () => {

@@ -1,7 +1,6 @@
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import pg from 'pg'
-import { startTestAuthApp, client, type TestAuthApp } from '../support/test-auth-app.ts'
+import { startTestAuthApp, client, sql, type TestAuthApp } from '../support/test-auth-app.ts'
 import { signedIn } from '../support/accounts.ts'
 
 const address = (n: number, extra: Record<string, unknown> = {}) => ({
@@ -52,13 +51,21 @@ describe('delivery addresses', () => {
   test('choosing another default unsets the previous; deleting the default promotes the oldest', async () => {
     const { identity } = await signedIn(t)
     const a = (await call('POST', '/me/addresses', { as: identity, body: address(1) })).json()
-    const b = (await call('POST', '/me/addresses', { as: identity, body: address(2, { isDefault: true }) })).json()
+    const b = (
+      await call('POST', '/me/addresses', { as: identity, body: address(2, { isDefault: true }) })
+    ).json()
     const c = (await call('POST', '/me/addresses', { as: identity, body: address(3) })).json()
     const defaults = async () =>
-      (await call('GET', '/me/addresses', { as: identity })).json().items.filter((x: { isDefault: boolean }) => x.isDefault).map((x: { id: string }) => x.id)
+      (await call('GET', '/me/addresses', { as: identity }))
+        .json()
+        .items.filter((x: { isDefault: boolean }) => x.isDefault)
+        .map((x: { id: string }) => x.id)
     assert.deepEqual(await defaults(), [b.id])
 
-    const patched = await call('PATCH', `/me/addresses/${c.id}`, { as: identity, body: { isDefault: true, label: 'Office' } })
+    const patched = await call('PATCH', `/me/addresses/${c.id}`, {
+      as: identity,
+      body: { isDefault: true, label: 'Office' },
+    })
     assert.equal(patched.statusCode, 200)
     assert.equal(patched.json().label, 'Office')
     assert.deepEqual(await defaults(), [c.id])
@@ -71,7 +78,11 @@ describe('delivery addresses', () => {
     const owner = await signedIn(t)
     const other = await signedIn(t)
     const mine = (await call('POST', '/me/addresses', { as: owner.identity, body: address(1) })).json()
-    assert.equal((await call('PATCH', `/me/addresses/${mine.id}`, { as: other.identity, body: { label: 'x' } })).statusCode, 404)
+    assert.equal(
+      (await call('PATCH', `/me/addresses/${mine.id}`, { as: other.identity, body: { label: 'x' } }))
+        .statusCode,
+      404,
+    )
     assert.equal((await call('DELETE', `/me/addresses/${mine.id}`, { as: other.identity })).statusCode, 404)
     assert.deepEqual((await call('GET', '/me/addresses', { as: other.identity })).json().items, [])
     assert.equal((await call('GET', '/me/addresses', { as: owner.identity })).json().items.length, 1)
@@ -84,16 +95,11 @@ describe('delivery addresses', () => {
     assert.equal(created.phone, '010-5555-6666')
     assert.equal(created.line1, body.line1)
 
-    const db = new pg.Client({ connectionString: t.database.url })
-    await db.connect()
-    try {
-      const { rows } = await db.query('SELECT * FROM addresses WHERE id = $1', [created.id])
-      const raw = JSON.stringify(rows[0])
-      for (const secret of [body.recipient, '5555', body.line1, body.line2]) assert.ok(!raw.includes(secret), `raw row leaks ${secret}`)
-      assert.match(rows[0].line1_enc, /^v1\./)
-    } finally {
-      await db.end()
-    }
+    const [row] = await sql<{ line1_enc: string }>(t, 'SELECT * FROM addresses WHERE id = $1', [created.id])
+    const raw = JSON.stringify(row)
+    for (const secret of [body.recipient, '5555', body.line1, body.line2])
+      assert.ok(!raw.includes(secret), `raw row leaks ${secret}`)
+    assert.match(row!.line1_enc, /^v1\./)
   })
 
   test('addresses need a signed-in user', async () => {

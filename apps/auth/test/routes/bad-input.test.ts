@@ -9,9 +9,19 @@ import { gatewayHeaders } from '@deals/service-kit/testing'
 import { startTestAuthApp, type TestAuthApp } from '../support/test-auth-app.ts'
 
 /** Operational endpoints and the JWKS answer anyone: they take no input. */
-const OPEN_ROUTES = ['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /openapi.json', 'GET /.well-known/jwks.json']
+const OPEN_ROUTES = [
+  'GET /healthz',
+  'GET /readyz',
+  'GET /metrics',
+  'GET /openapi.json',
+  'GET /.well-known/jwks.json',
+]
 
-const everyone = { userId: randomUUID(), roles: ['BUYER', 'SELLER', 'ADMIN'] as const, sellerId: randomUUID() }
+const everyone = {
+  userId: randomUUID(),
+  roles: ['BUYER', 'SELLER', 'ADMIN'] as const,
+  sellerId: randomUUID(),
+}
 
 interface Case {
   name: string
@@ -27,25 +37,46 @@ function methods(route: RouteOptions): string[] {
 }
 
 function casesFor(route: RouteOptions): Case[] {
-  const schema = route.schema as { body?: z.ZodType; querystring?: z.ZodObject; params?: z.ZodObject } | undefined
+  const schema = route.schema as
+    { body?: z.ZodType; querystring?: z.ZodObject; params?: z.ZodObject } | undefined
   const cases: Case[] = []
   if (schema?.body) {
-    const shape = schema.body instanceof z.ZodObject ? Object.keys(schema.body.shape) : ['refreshToken', 'allDevices']
+    const shape =
+      schema.body instanceof z.ZodObject ? Object.keys(schema.body.shape) : ['refreshToken', 'allDevices']
     cases.push(
-      { name: 'wrong types', payload: JSON.stringify(Object.fromEntries(shape.map((k) => [k, { not: ['this'] }]))), codes: ['VALIDATION_FAILED'] },
+      {
+        name: 'wrong types',
+        payload: JSON.stringify(Object.fromEntries(shape.map((k) => [k, { not: ['this'] }]))),
+        codes: ['VALIDATION_FAILED'],
+      },
       { name: 'an array body', payload: '[1,2,3]', codes: ['VALIDATION_FAILED'] },
       { name: 'unknown fields', payload: JSON.stringify({ isAdmin: true }), codes: ['VALIDATION_FAILED'] },
       { name: 'bad JSON', payload: '{"email": ', codes: ['MALFORMED_JSON'] },
       { name: 'an empty body', payload: '', codes: ['MALFORMED_JSON'] },
-      { name: 'a huge body', payload: JSON.stringify({ name: 'x'.repeat(64 * 1024) }), codes: ['PAYLOAD_TOO_LARGE'] },
-      { name: 'a form body', payload: 'email=a', contentType: 'application/x-www-form-urlencoded', codes: ['UNSUPPORTED_MEDIA_TYPE'] },
+      {
+        name: 'a huge body',
+        payload: JSON.stringify({ name: 'x'.repeat(64 * 1024) }),
+        codes: ['PAYLOAD_TOO_LARGE'],
+      },
+      {
+        name: 'a form body',
+        payload: 'email=a',
+        contentType: 'application/x-www-form-urlencoded',
+        codes: ['UNSUPPORTED_MEDIA_TYPE'],
+      },
     )
-    if (!schema.body.safeParse({}).success) cases.push({ name: 'missing fields', payload: '{}', codes: ['VALIDATION_FAILED'] })
+    if (!schema.body.safeParse({}).success)
+      cases.push({ name: 'missing fields', payload: '{}', codes: ['VALIDATION_FAILED'] })
   }
   if (schema?.querystring) {
     const keys = Object.keys(schema.querystring.shape)
-    cases.push({ name: 'bad query values', query: keys.map((k) => `${k}=${'%00'.repeat(200)}`).join('&'), codes: ['VALIDATION_FAILED'] })
-    if (!schema.querystring.safeParse({}).success) cases.push({ name: 'a missing query', query: '', codes: ['VALIDATION_FAILED'] })
+    cases.push({
+      name: 'bad query values',
+      query: keys.map((k) => `${k}=${'%00'.repeat(200)}`).join('&'),
+      codes: ['VALIDATION_FAILED'],
+    })
+    if (!schema.querystring.safeParse({}).success)
+      cases.push({ name: 'a missing query', query: '', codes: ['VALIDATION_FAILED'] })
   }
   if (schema?.params) cases.push({ name: 'bad path parameters', params: 'bad', codes: ['VALIDATION_FAILED'] })
   return cases
@@ -66,7 +97,16 @@ describe('bad input on every route', () => {
 
   test('the app registered the routes this table walks', () => {
     const names = t.routes.flatMap((r) => methods(r).map((m) => `${m} ${r.url}`))
-    for (const expected of ['POST /signup', 'POST /login', 'POST /refresh', 'POST /logout', 'GET /me', 'PATCH /me/addresses/:id', 'POST /api-keys', 'POST /internal/api-keys/introspect'])
+    for (const expected of [
+      'POST /signup',
+      'POST /login',
+      'POST /refresh',
+      'POST /logout',
+      'GET /me',
+      'PATCH /me/addresses/:id',
+      'POST /api-keys',
+      'POST /internal/api-keys/introspect',
+    ])
       assert.ok(names.includes(expected), expected)
   })
 
@@ -74,7 +114,8 @@ describe('bad input on every route', () => {
     const paths = Object.keys((await t.app.inject('/openapi.json')).json().paths)
     for (const route of t.routes) {
       const path = route.url.replace(/:([A-Za-z]+)/g, '{$1}')
-      if (!OPEN_ROUTES.some((r) => r.endsWith(` ${route.url}`)) || route.url.includes('jwks')) assert.ok(paths.includes(path), path)
+      if (!OPEN_ROUTES.some((r) => r.endsWith(` ${route.url}`)) || route.url.includes('jwks'))
+        assert.ok(paths.includes(path), path)
     }
   })
 
@@ -82,7 +123,11 @@ describe('bad input on every route', () => {
     for (const route of t.routes)
       for (const method of methods(route)) {
         const name = `${method} ${route.url}`
-        const res = await t.app.inject({ method: method as 'GET', url: urlFor(route, 'good'), payload: method === 'GET' || method === 'DELETE' ? undefined : {} })
+        const res = await t.app.inject({
+          method: method as 'GET',
+          url: urlFor(route, 'good'),
+          payload: method === 'GET' || method === 'DELETE' ? undefined : {},
+        })
         if (OPEN_ROUTES.includes(name)) assert.notEqual(res.statusCode, 401, name)
         else {
           assert.equal(res.statusCode, 401, name)

@@ -12,11 +12,18 @@ describe('sign-in limits', () => {
   after(() => t.close())
 
   const loginFrom = (ip: string, email: string, password: string) =>
-    t.app.inject({ method: 'POST', url: '/login', remoteAddress: ip, headers: gatewayHeaders(), payload: { email, password } })
+    t.app.inject({
+      method: 'POST',
+      url: '/login',
+      remoteAddress: ip,
+      headers: gatewayHeaders(),
+      payload: { email, password },
+    })
 
   test('after 5 failures the 6th attempt for that account is 429 with Retry-After, even with the right password', async () => {
     const { email } = await signUpVerified(t)
-    for (let i = 0; i < 5; i++) assert.equal((await loginFrom('10.0.0.1', email, 'wrong password!')).statusCode, 401)
+    for (let i = 0; i < 5; i++)
+      assert.equal((await loginFrom('10.0.0.1', email, 'wrong password!')).statusCode, 401)
     const sixth = await loginFrom('10.0.0.2', email.toUpperCase(), PASSWORD)
     assert.equal(sixth.statusCode, 429)
     assert.equal(sixth.json().code, 'TOO_MANY_ATTEMPTS')
@@ -34,7 +41,8 @@ describe('sign-in limits', () => {
 
   test('one address trying many accounts is cut off with TOO_MANY_REQUESTS; other addresses are not', async () => {
     const statuses: number[] = []
-    for (let i = 0; i < 13; i++) statuses.push((await loginFrom('10.9.9.9', newEmail(), 'whatever password')).statusCode)
+    for (let i = 0; i < 13; i++)
+      statuses.push((await loginFrom('10.9.9.9', newEmail(), 'whatever password')).statusCode)
     assert.deepEqual(statuses.slice(0, 12), Array(12).fill(401))
     const blocked = await loginFrom('10.9.9.9', newEmail(), 'whatever password')
     assert.equal(blocked.statusCode, 429)

@@ -22,10 +22,20 @@ describe('events the auth service publishes', () => {
 
   test('sign-up and verification reach the broker as versioned envelopes from the outbox', async () => {
     const { userId, email } = await signUpVerified(t)
-    await waitUntil(() => collector.messages.filter((m) => (m.body as { payload?: { userId?: string } }).payload?.userId === userId).length >= 2)
-    const mine = collector.messages.filter((m) => (m.body as { payload: { userId?: string } }).payload.userId === userId)
+    await waitUntil(
+      () =>
+        collector.messages.filter(
+          (m) => (m.body as { payload?: { userId?: string } }).payload?.userId === userId,
+        ).length >= 2,
+    )
+    const mine = collector.messages.filter(
+      (m) => (m.body as { payload: { userId?: string } }).payload.userId === userId,
+    )
     assert.deepEqual(mine.map((m) => m.routingKey).sort(), ['user.registered.v1', 'user.verified.v1'])
-    const registered = mine.find((m) => m.routingKey === 'user.registered.v1')!.body as { producer: string; payload: unknown }
+    const registered = mine.find((m) => m.routingKey === 'user.registered.v1')!.body as {
+      producer: string
+      payload: unknown
+    }
     assert.equal(registered.producer, 'auth')
     assert.deepEqual(registered.payload, { userId, email, name: 'Test User' })
   })

@@ -59,15 +59,24 @@ describe('access tokens and the JWKS', () => {
     const after = await login(t, email)
     assert.equal(decodeProtectedHeader(after.accessToken).kid, newKid)
 
-    const revoked = await call('POST', `/admin/signing-keys/${encodeURIComponent(oldKid)}/revoke`, { as: admin })
+    const revoked = await call('POST', `/admin/signing-keys/${encodeURIComponent(oldKid)}/revoke`, {
+      as: admin,
+    })
     assert.equal(revoked.statusCode, 204)
-    assert.deepEqual((await jwks()).keys.map((k) => k.kid), [newKid])
+    assert.deepEqual(
+      (await jwks()).keys.map((k) => k.kid),
+      [newKid],
+    )
   })
 
   test('revoking the active key puts a fresh key in its place', async () => {
     const admin = await adminIdentity(t)
     const [active] = (await jwks()).keys
-    assert.equal((await call('POST', `/admin/signing-keys/${encodeURIComponent(active!.kid)}/revoke`, { as: admin })).statusCode, 204)
+    assert.equal(
+      (await call('POST', `/admin/signing-keys/${encodeURIComponent(active!.kid)}/revoke`, { as: admin }))
+        .statusCode,
+      204,
+    )
     const { keys } = await jwks()
     assert.ok(!keys.some((k) => k.kid === active!.kid))
     const { tokens } = await signedIn(t)

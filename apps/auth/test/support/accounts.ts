@@ -26,7 +26,9 @@ export async function signUpVerified(t: TestAuthApp, email = newEmail()) {
 }
 
 export async function login(t: TestAuthApp, email: string, password = PASSWORD, deviceId?: string) {
-  const res = await client(t)('POST', '/login', { body: { email, password, ...(deviceId ? { deviceId } : {}) } })
+  const res = await client(t)('POST', '/login', {
+    body: { email, password, ...(deviceId ? { deviceId } : {}) },
+  })
   assert.equal(res.statusCode, 200, res.body)
   return res.json() as { accessToken: string; refreshToken: string; expiresIn: number }
 }
@@ -34,7 +36,11 @@ export async function login(t: TestAuthApp, email: string, password = PASSWORD, 
 /** The identity the gateway would assert for an access token. */
 export function identityOf(accessToken: string): Identity {
   const claims = decodeJwt(accessToken) as { sub: string; roles: Role[]; sellerId?: string }
-  return { userId: claims.sub, roles: claims.roles, ...(claims.sellerId ? { sellerId: claims.sellerId } : {}) }
+  return {
+    userId: claims.sub,
+    roles: claims.roles,
+    ...(claims.sellerId ? { sellerId: claims.sellerId } : {}),
+  }
 }
 
 export async function signedIn(t: TestAuthApp) {

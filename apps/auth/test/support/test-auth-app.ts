@@ -2,6 +2,7 @@
 // of its own, with cheap password hashing. `close()` removes everything it created.
 import { fileURLToPath } from 'node:url'
 import type { RouteOptions } from 'fastify'
+import pg from 'pg'
 import { createServer } from '@deals/service-kit'
 import { gatewayHeaders, TEST_GATEWAY_SECRET } from '@deals/service-kit/testing'
 import { createRedisPrefix, createTestDatabase, createTestVhost } from '@deals/testing'
@@ -55,11 +56,30 @@ export async function startTestAuthApp(env: Record<string, string> = {}) {
 
 export type TestAuthApp = Awaited<ReturnType<typeof startTestAuthApp>>
 
+/** Runs SQL straight against the service's database, to look at raw rows or age them. */
+export async function sql<R extends pg.QueryResultRow = Record<string, unknown>>(
+  t: TestAuthApp,
+  text: string,
+  values: unknown[] = [],
+) {
+  const db = new pg.Client({ connectionString: t.database.url })
+  await db.connect()
+  try {
+    return (await db.query<R>(text, values)).rows
+  } finally {
+    await db.end()
+  }
+}
+
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT'
 
 /** Calls the app as the gateway would, optionally as a signed-in identity. */
 export function client(t: TestAuthApp) {
-  return (method: Method, url: string, options: { body?: unknown; as?: Identity; headers?: Record<string, string> } = {}) =>
+  return (
+    method: Method,
+    url: string,
+    options: { body?: unknown; as?: Identity; headers?: Record<string, string> } = {},
+  ) =>
     t.app.inject({
       method,
       url,

@@ -21,8 +21,16 @@ export interface PasswordHasher {
   verifyAgainstDummy(password: string): Promise<false>
 }
 
-export async function createPasswordHasher(cost: { memoryKib: number; iterations: number }): Promise<PasswordHasher> {
-  const options = { type: argon2.argon2id, memoryCost: cost.memoryKib, timeCost: cost.iterations, parallelism: 1 }
+export async function createPasswordHasher(cost: {
+  memoryKib: number
+  iterations: number
+}): Promise<PasswordHasher> {
+  const options = {
+    type: argon2.argon2id,
+    memoryCost: cost.memoryKib,
+    timeCost: cost.iterations,
+    parallelism: 1,
+  }
   const dummy = await argon2.hash('not-a-real-password-just-timing', options)
   return {
     hash: (password) => argon2.hash(password, options),

@@ -13,9 +13,17 @@ import { normaliseKoreanMobile } from './korean-phone.ts'
 import { assertPasswordPolicy, type PasswordHasher } from './passwords.ts'
 
 export const EmailTaken = defineError('EMAIL_TAKEN', 409, 'An account with this e-mail already exists')
-export const InvalidPhone = defineError('INVALID_PHONE', 400, 'Phone numbers are Korean mobile numbers like 010-1234-5678')
+export const InvalidPhone = defineError(
+  'INVALID_PHONE',
+  400,
+  'Phone numbers are Korean mobile numbers like 010-1234-5678',
+)
 export const InvalidToken = defineError('INVALID_TOKEN', 400, 'The verification link is not valid')
-export const TokenExpired = defineError('TOKEN_EXPIRED', 400, 'The verification link has expired; ask for a new one')
+export const TokenExpired = defineError(
+  'TOKEN_EXPIRED',
+  400,
+  'The verification link has expired; ask for a new one',
+)
 
 export interface SignupInput {
   email: string

@@ -4,7 +4,11 @@ import { defineError, NotFound } from '@deals/service-kit'
 import type { FieldCipher } from '../crypto/field-cipher.ts'
 import { lockUser, type AuthDb, type AuthTx } from '../database.ts'
 
-export const AddressLimitReached = defineError('ADDRESS_LIMIT_REACHED', 409, 'You can keep at most 5 addresses')
+export const AddressLimitReached = defineError(
+  'ADDRESS_LIMIT_REACHED',
+  409,
+  'You can keep at most 5 addresses',
+)
 export const MAX_ADDRESSES = 5
 
 export interface AddressFields {
@@ -42,7 +46,8 @@ export class AddressBook {
       const count = await tx.address.count({ where: { userId } })
       if (count >= MAX_ADDRESSES) throw AddressLimitReached()
       const isDefault = count === 0 || fields.isDefault === true
-      if (isDefault) await tx.address.updateMany({ where: { userId, isDefault: true }, data: { isDefault: false } })
+      if (isDefault)
+        await tx.address.updateMany({ where: { userId, isDefault: true }, data: { isDefault: false } })
       const row = await tx.address.create({ data: { userId, ...this.encrypted(fields), isDefault } })
       return this.toAddress(row)
     })

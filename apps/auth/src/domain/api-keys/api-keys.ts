@@ -26,7 +26,14 @@ export interface ApiKeyView {
 
 export type Introspection =
   | { active: false }
-  | { active: true; apiKeyId: string; sellerId: string; userId: string; scopes: string[]; rateLimitPerMinute: number }
+  | {
+      active: true
+      apiKeyId: string
+      sellerId: string
+      userId: string
+      scopes: string[]
+      rateLimitPerMinute: number
+    }
 
 const view = (row: ApiKeyRow): ApiKeyView => ({
   id: row.id,
@@ -99,7 +106,13 @@ export class ApiKeys {
     if (row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return { active: false }
     if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS)
       await this.db.apiKey.updateMany({
-        where: { id: row.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - LAST_USED_RESOLUTION_MS) } }] },
+        where: {
+          id: row.id,
+          OR: [
+            { lastUsedAt: null },
+            { lastUsedAt: { lt: new Date(now.getTime() - LAST_USED_RESOLUTION_MS) } },
+          ],
+        },
         data: { lastUsedAt: now },
       })
     return {

@@ -8,6 +8,10 @@ interface EventContract<S extends z.ZodType> {
   payload: S
 }
 
-export async function publishEvent<S extends z.ZodType>(tx: SqlExecutor, event: EventContract<S>, payload: z.infer<S>) {
+export async function publishEvent<S extends z.ZodType>(
+  tx: SqlExecutor,
+  event: EventContract<S>,
+  payload: z.infer<S>,
+) {
   await enqueue(tx, { name: event.name, payload: event.payload.parse(payload) })
 }

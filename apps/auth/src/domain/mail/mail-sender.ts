@@ -46,7 +46,10 @@ export class MailSender {
       } catch (err) {
         const delay = this.backoffMs[attempt]
         if (delay === undefined) {
-          this.log.error({ kind, attempts: attempt + 1, err: (err as Error).message }, 'mail could not be sent')
+          this.log.error(
+            { kind, attempts: attempt + 1, err: (err as Error).message },
+            'mail could not be sent',
+          )
           return
         }
         this.log.warn({ kind, attempt: attempt + 1, err: (err as Error).message }, 'mail failed, retrying')

@@ -13,9 +13,17 @@ export const InvalidBusinessNumber = defineError(
   400,
   'The business number is not a valid Korean registration number (123-45-67890)',
 )
-export const ApplicationPending = defineError('APPLICATION_PENDING', 409, 'You already have an application waiting for review')
+export const ApplicationPending = defineError(
+  'APPLICATION_PENDING',
+  409,
+  'You already have an application waiting for review',
+)
 export const AlreadySeller = defineError('ALREADY_SELLER', 409, 'You are already a seller')
-export const AlreadyDecided = defineError('APPLICATION_ALREADY_DECIDED', 409, 'This application was already decided')
+export const AlreadyDecided = defineError(
+  'APPLICATION_ALREADY_DECIDED',
+  409,
+  'This application was already decided',
+)
 
 type ApplicationRow = Awaited<ReturnType<AuthDb['sellerApplication']['findFirstOrThrow']>>
 
@@ -46,7 +54,10 @@ const view = (row: ApplicationRow, sellerId?: string): ApplicationView => ({
 export class SellerOnboarding {
   constructor(private readonly db: AuthDb) {}
 
-  async apply(userId: string, input: { companyName: string; businessNumber: string }): Promise<ApplicationView> {
+  async apply(
+    userId: string,
+    input: { companyName: string; businessNumber: string },
+  ): Promise<ApplicationView> {
     const businessNumber = normaliseBusinessNumber(input.businessNumber)
     if (!businessNumber) throw InvalidBusinessNumber()
     return this.db.$transaction(async (tx) => {
@@ -54,13 +65,21 @@ export class SellerOnboarding {
       const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, include: { seller: true } })
       if (!user.emailVerifiedAt) throw Forbidden('Confirm your e-mail address before applying')
       if (user.seller) throw AlreadySeller()
-      if (await tx.sellerApplication.count({ where: { userId, status: 'PENDING' } })) throw ApplicationPending()
-      return view(await tx.sellerApplication.create({ data: { userId, companyName: input.companyName, businessNumber } }))
+      if (await tx.sellerApplication.count({ where: { userId, status: 'PENDING' } }))
+        throw ApplicationPending()
+      return view(
+        await tx.sellerApplication.create({
+          data: { userId, companyName: input.companyName, businessNumber },
+        }),
+      )
     })
   }
 
   async mine(userId: string): Promise<ApplicationView[]> {
-    const rows = await this.db.sellerApplication.findMany({ where: { userId }, orderBy: { createdAt: 'desc' } })
+    const rows = await this.db.sellerApplication.findMany({
+      where: { userId },
+      orderBy: { createdAt: 'desc' },
+    })
     return rows.map((r) => view(r))
   }
 
@@ -91,7 +110,11 @@ export class SellerOnboarding {
       const user = await tx.user.findUniqueOrThrow({ where: { id: application.userId } })
       const roles = [...new Set([...user.roles, 'SELLER' as const])]
       await tx.user.update({ where: { id: user.id }, data: { roles } })
-      await publishEvent(tx, sellerApprovedV1, { sellerId, userId: user.id, companyName: application.companyName })
+      await publishEvent(tx, sellerApprovedV1, {
+        sellerId,
+        userId: user.id,
+        companyName: application.companyName,
+      })
       await publishEvent(tx, userRolesChangedV1, { userId: user.id, roles, sellerId })
       return view(application, sellerId)
     })

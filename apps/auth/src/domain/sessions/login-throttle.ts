@@ -4,7 +4,11 @@ import type { Redis } from 'ioredis'
 import { defineError } from '@deals/service-kit'
 import { sha256 } from '../crypto/opaque-token.ts'
 
-export const TooManyAttempts = defineError('TOO_MANY_ATTEMPTS', 429, 'Too many failed sign-in attempts; try again later')
+export const TooManyAttempts = defineError(
+  'TOO_MANY_ATTEMPTS',
+  429,
+  'Too many failed sign-in attempts; try again later',
+)
 
 export class LoginThrottle {
   constructor(
@@ -20,7 +24,10 @@ export class LoginThrottle {
 
   async assertAllowed(email: string): Promise<void> {
     const key = this.key(email)
-    const [[, count], [, ttl]] = (await this.redis.multi().get(key).ttl(key).exec()) as [[null, string | null], [null, number]]
+    const [[, count], [, ttl]] = (await this.redis.multi().get(key).ttl(key).exec()) as [
+      [null, string | null],
+      [null, number],
+    ]
     if (Number(count ?? 0) >= this.maxFailures) {
       const retryAfter = String(ttl > 0 ? ttl : this.windowSeconds)
       throw Object.assign(TooManyAttempts(undefined, { retryAfterSeconds: Number(retryAfter) }), {

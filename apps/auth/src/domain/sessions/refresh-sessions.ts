@@ -26,7 +26,10 @@ export class RefreshSessions {
   /** Starts a family for the device, ending any earlier one on the same device. */
   async start(tx: AuthTx, userId: string, deviceId: string): Promise<string> {
     const now = new Date()
-    await tx.sessionFamily.updateMany({ where: { userId, deviceId, revokedAt: null }, data: { revokedAt: now } })
+    await tx.sessionFamily.updateMany({
+      where: { userId, deviceId, revokedAt: null },
+      data: { revokedAt: now },
+    })
     const family = await tx.sessionFamily.create({ data: { userId, deviceId } })
     return this.issue(tx, family.id)
   }
@@ -35,11 +38,17 @@ export class RefreshSessions {
     const tokenHash = sha256(refreshToken)
     const outcome = await this.db.$transaction(async (tx) => {
       const now = new Date()
-      const claimed = await tx.refreshToken.updateMany({ where: { tokenHash, usedAt: null }, data: { usedAt: now } })
+      const claimed = await tx.refreshToken.updateMany({
+        where: { tokenHash, usedAt: null },
+        data: { usedAt: now },
+      })
       const token = await tx.refreshToken.findUnique({ where: { tokenHash }, include: { family: true } })
       if (!token) return { error: InvalidRefreshToken() }
       if (claimed.count === 0) {
-        await tx.sessionFamily.updateMany({ where: { id: token.familyId, revokedAt: null }, data: { revokedAt: now } })
+        await tx.sessionFamily.updateMany({
+          where: { id: token.familyId, revokedAt: null },
+          data: { revokedAt: now },
+        })
         return { error: RefreshTokenReused() }
       }
       if (token.family.revokedAt || token.expiresAt <= now) return { error: InvalidRefreshToken() }
@@ -54,11 +63,17 @@ export class RefreshSessions {
   async revokeFamilyOf(refreshToken: string): Promise<void> {
     const token = await this.db.refreshToken.findUnique({ where: { tokenHash: sha256(refreshToken) } })
     if (token)
-      await this.db.sessionFamily.updateMany({ where: { id: token.familyId, revokedAt: null }, data: { revokedAt: new Date() } })
+      await this.db.sessionFamily.updateMany({
+        where: { id: token.familyId, revokedAt: null },
+        data: { revokedAt: new Date() },
+      })
   }
 
   async revokeAll(userId: string): Promise<void> {
-    await this.db.sessionFamily.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } })
+    await this.db.sessionFamily.updateMany({
+      where: { userId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    })
   }
 
   private async issue(tx: AuthTx, familyId: string): Promise<string> {

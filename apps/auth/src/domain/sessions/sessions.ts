@@ -10,7 +10,11 @@ import type { LoginThrottle } from './login-throttle.ts'
 import { InvalidRefreshToken, type RefreshSessions } from './refresh-sessions.ts'
 
 export const InvalidCredentials = defineError('INVALID_CREDENTIALS', 401, 'The e-mail or password is wrong')
-export const EmailNotVerified = defineError('EMAIL_NOT_VERIFIED', 403, 'Confirm your e-mail address before signing in')
+export const EmailNotVerified = defineError(
+  'EMAIL_NOT_VERIFIED',
+  403,
+  'Confirm your e-mail address before signing in',
+)
 
 export interface TokenPair {
   accessToken: string
@@ -32,14 +36,18 @@ export class Sessions {
     const email = normaliseEmail(input.email)
     await this.throttle.assertAllowed(email)
     const user = await this.db.user.findUnique({ where: { email }, include: { seller: true } })
-    const ok = user ? await this.hasher.verify(user.passwordHash, input.password) : await this.hasher.verifyAgainstDummy(input.password)
+    const ok = user
+      ? await this.hasher.verify(user.passwordHash, input.password)
+      : await this.hasher.verifyAgainstDummy(input.password)
     if (!user || !ok) {
       await this.throttle.recordFailure(email)
       throw InvalidCredentials()
     }
     await this.throttle.reset(email)
     if (!user.emailVerifiedAt) throw EmailNotVerified()
-    const refreshToken = await this.db.$transaction((tx) => this.refresh.start(tx, user.id, input.deviceId ?? randomUUID()))
+    const refreshToken = await this.db.$transaction((tx) =>
+      this.refresh.start(tx, user.id, input.deviceId ?? randomUUID()),
+    )
     return this.pair(user.id, user.roles, user.seller?.id, refreshToken)
   }
 
@@ -58,7 +66,12 @@ export class Sessions {
     return this.refresh.revokeAll(userId)
   }
 
-  private async pair(userId: string, roles: Role[], sellerId: string | undefined, refreshToken: string): Promise<TokenPair> {
+  private async pair(
+    userId: string,
+    roles: Role[],
+    sellerId: string | undefined,
+    refreshToken: string,
+  ): Promise<TokenPair> {
     const access = await this.accessTokens.issue({ userId, roles, sellerId })
     return { accessToken: access.token, refreshToken, expiresIn: access.expiresIn, tokenType: 'Bearer' }
   }

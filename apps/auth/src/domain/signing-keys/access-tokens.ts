@@ -22,7 +22,11 @@ export class AccessTokens {
     private readonly options: AccessTokenOptions,
   ) {}
 
-  async issue({ userId, roles, sellerId }: AccessTokenSubject): Promise<{ token: string; expiresIn: number }> {
+  async issue({
+    userId,
+    roles,
+    sellerId,
+  }: AccessTokenSubject): Promise<{ token: string; expiresIn: number }> {
     const { kid, key } = await this.keys.signer()
     const now = Math.floor(Date.now() / 1000)
     const token = await new SignJWT({ roles, ...(sellerId ? { sellerId } : {}) })

@@ -48,7 +48,10 @@ export class SigningKeyStore {
   async rotate(): Promise<{ kid: string }> {
     const kid = await this.db.$transaction(async (tx) => {
       await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock($1)', KEY_CHANGE_LOCK)
-      await tx.signingKey.updateMany({ where: { status: 'ACTIVE' }, data: { status: 'RETIRED', retiredAt: new Date() } })
+      await tx.signingKey.updateMany({
+        where: { status: 'ACTIVE' },
+        data: { status: 'RETIRED', retiredAt: new Date() },
+      })
       return this.createKey(tx)
     })
     this.cached = undefined

@@ -26,7 +26,9 @@ export const createApiKeySchema = {
       .optional(),
   }),
   response: {
-    201: apiKeySchema.extend({ key: z.string().describe('Send as `Authorization: ApiKey <key>`; it cannot be shown again') }),
+    201: apiKeySchema.extend({
+      key: z.string().describe('Send as `Authorization: ApiKey <key>`; it cannot be shown again'),
+    }),
     ...problemResponses(400, 401, 403, 413, 415),
   },
 }

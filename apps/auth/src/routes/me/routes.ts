@@ -2,7 +2,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { requireIdentity, requireUser } from '@deals/service-kit'
 import { normaliseKoreanMobile } from '../../domain/accounts/korean-phone.ts'
-import { createAddressSchema, deleteAddressSchema, listAddressesSchema, meSchema, updateAddressSchema } from './schemas.ts'
+import {
+  createAddressSchema,
+  deleteAddressSchema,
+  listAddressesSchema,
+  meSchema,
+  updateAddressSchema,
+} from './schemas.ts'
 
 /** Stores the phone in the canonical hyphenated form the schema already vouched for. */
 const withCanonicalPhone = <T extends { phone?: string }>(body: T): T =>
@@ -19,7 +25,9 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
   }))
 
   app.post('/me/addresses', { schema: createAddressSchema }, async (request, reply) =>
-    reply.code(201).send(await app.authDomain.addresses.add(userId(request), withCanonicalPhone(request.body))),
+    reply
+      .code(201)
+      .send(await app.authDomain.addresses.add(userId(request), withCanonicalPhone(request.body))),
   )
 
   app.patch('/me/addresses/:id', { schema: updateAddressSchema }, async (request) =>

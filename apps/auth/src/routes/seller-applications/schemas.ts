@@ -23,7 +23,10 @@ export const applySchema = {
   summary: 'Apply to become a seller (verified accounts; one pending application at a time)',
   body: z.strictObject({
     companyName: z.string().trim().min(1).max(100),
-    businessNumber: z.string().max(20).describe('Korean business registration number, 123-45-67890; the check digit is verified'),
+    businessNumber: z
+      .string()
+      .max(20)
+      .describe('Korean business registration number, 123-45-67890; the check digit is verified'),
   }),
   response: { 201: applicationSchema, ...problemResponses(400, 401, 403, 409, 413, 415) },
 }

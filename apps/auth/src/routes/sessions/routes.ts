@@ -7,14 +7,19 @@ export interface SessionRoutesOptions {
   loginMaxPerIpPerMinute: number
 }
 
-export const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async (app, { loginMaxPerIpPerMinute }) => {
+export const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async (
+  app,
+  { loginMaxPerIpPerMinute },
+) => {
   app.post(
     '/login',
     { schema: loginSchema, config: { rateLimit: { max: loginMaxPerIpPerMinute, timeWindow: 60_000 } } },
     async (request) => app.authDomain.sessions.login(request.body),
   )
 
-  app.post('/refresh', { schema: refreshSchema }, async (request) => app.authDomain.sessions.rotate(request.body.refreshToken))
+  app.post('/refresh', { schema: refreshSchema }, async (request) =>
+    app.authDomain.sessions.rotate(request.body.refreshToken),
+  )
 
   app.post('/logout', { schema: logoutSchema }, async (request, reply) => {
     const body = request.body

@@ -2,12 +2,18 @@
 import { z } from 'zod'
 import { problemResponses } from '../problem-responses.ts'
 
-const jwkSchema = z.looseObject({ kid: z.string(), kty: z.string(), alg: z.string().optional(), use: z.string().optional() })
+const jwkSchema = z.looseObject({
+  kid: z.string(),
+  kty: z.string(),
+  alg: z.string().optional(),
+  use: z.string().optional(),
+})
 
 export const jwksSchema = {
   tags: ['keys'],
   summary: 'Public keys that verify access tokens (ES256)',
-  description: 'The active key plus recently retired ones, so tokens issued before a rotation stay valid. Cacheable for 60 s.',
+  description:
+    'The active key plus recently retired ones, so tokens issued before a rotation stay valid. Cacheable for 60 s.',
   response: { 200: z.object({ keys: z.array(jwkSchema) }) },
 }
 
