@@ -2,10 +2,12 @@
 // runs it with graceful shutdown: stop accepting, drain in-flight requests, then onClose hooks
 // (consumers, pools, discovery) in reverse registration order.
 import { randomUUID } from 'node:crypto'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import closeWithGrace from 'close-with-grace'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
+import { PROBLEM_CONTENT_TYPE } from '@deals/contracts'
 import { loggerOptions } from './logger.ts'
+import { toProblem } from './problem.ts'
 
 export interface ServerOptions {
   service: string
@@ -22,13 +24,20 @@ export function createServer({ service, logLevel = 'info', bodyLimit = 256 * 102
     logger: loggerOptions(service, logLevel),
     bodyLimit,
     trustProxy,
-    requestIdHeader: 'x-request-id',
+    // Read by genReqId below; with a header name set, Fastify would take any client value as-is.
+    requestIdHeader: false,
     // Accept the gateway's request id when it looks sane; never trust arbitrary text in logs.
     genReqId: (req) => {
       const given = req.headers['x-request-id']
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
     return503OnClosing: true,
+    // Errors raised by the router before any hook (a bad URL, an over-long path parameter)
+    // get the same problem+json body as everything else.
+    frameworkErrors: (error, request, reply) => {
+      const problem = toProblem(error)
+      void (reply as FastifyReply).code(problem.status).type(PROBLEM_CONTENT_TYPE).send({ ...problem, instance: request.url })
+    },
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<ZodTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)

@@ -26,6 +26,7 @@ async function buildApp() {
     { schema: { body: z.strictObject({ name: z.string().min(1), count: z.number().int().positive() }) } },
     async (request) => ({ echoed: request.body.name, user: request.identity?.userId ?? null }),
   )
+  app.get('/things/:id', async (request) => request.params)
   app.get('/sold-out', async () => {
     throw SoldOut()
   })
@@ -115,6 +116,23 @@ describe('service kit', () => {
     assert.equal(res.json().code, 'UNSUPPORTED_MEDIA_TYPE')
   })
 
+  test('an over-long path parameter and a malformed URL get problem+json', async () => {
+    const long = await app.inject({ method: 'GET', url: `/things/${'x'.repeat(200)}`, headers: gatewayHeaders() })
+    assert.equal(long.statusCode, 414)
+    assert.equal(long.json().code, 'PARAMETER_TOO_LONG')
+    const bad = await app.inject({ method: 'GET', url: '/things/%E0%A4%A', headers: gatewayHeaders() })
+    assert.ok(bad.statusCode >= 400 && bad.statusCode < 500, String(bad.statusCode))
+    assert.match(bad.headers['content-type'] as string, /application\/problem\+json/)
+  })
+
+  test('a sane client request id is kept and a hostile one replaced', async () => {
+    const kept = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'abc-123' } })
+    assert.equal(kept.headers['x-request-id'], 'abc-123')
+    const hostile = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'a\u0000b {"admin":true}' } })
+    assert.notEqual(hostile.headers['x-request-id'], 'a\u0000b {"admin":true}')
+    assert.match(hostile.headers['x-request-id'] as string, /^[0-9a-f-]{36}$/)
+  })
+
   test('a domain error keeps its code and status', async () => {
     const res = await app.inject({ method: 'GET', url: '/sold-out', headers: gatewayHeaders(buyerIdentity()) })
     assert.equal(res.statusCode, 409)
@@ -181,5 +199,28 @@ describe('configuration', () => {
 
   test('a bad value stops start-up with the variable named', () => {
     assert.throws(() => loadConfig(shape, { PORT: 'eighty' }), /PORT/)
+  })
+})
+
+describe('discovery registration', () => {
+  test('a service registers with Consul when it listens and deregisters before it drains', async (t) => {
+    const { startFakeConsul } = await import('@deals/discovery/testing')
+    const { discoveryPlugin } = await import('../src/index.ts')
+    const consul = await startFakeConsul()
+    t.after(() => consul.close())
+    const app = createServer({ service: 'kit-test', logLevel: 'silent' })
+    t.after(() => app.close())
+    await app.register(serviceKit, { service: 'kit-test', title: 't', gatewaySigningSecret: TEST_GATEWAY_SECRET })
+    await app.register(discoveryPlugin, { service: 'kit-test', env: { CONSUL_URL: consul.url } })
+    await app.listen({ host: '127.0.0.1', port: 0 })
+    const port = (app.server.address() as { port: number }).port
+    await app.discoveryRegistration()
+    const registered = consul.services()
+    assert.deepEqual(
+      registered.map((s) => [s.name, s.port]),
+      [['kit-test', port]],
+    )
+    await app.close()
+    assert.equal(consul.services().length, 0)
   })
 })
