@@ -3,12 +3,16 @@
 // the path, resolved through discovery. Also serves the aggregated API docs.
 import fp from 'fastify-plugin'
 import cors from '@fastify/cors'
-import { NotFound, redisPlugin } from '@deals/service-kit'
+import {
+  NotFound,
+  discoveryPlugin,
+  errorsPlugin,
+  healthPlugin,
+  metricsPlugin,
+  redisPlugin,
+} from '@deals/service-kit'
 import type { GatewayConfig } from './config.ts'
-import { problemErrors } from './plugins/problem-errors.ts'
-import { health } from './plugins/health.ts'
-import { metrics } from './plugins/metrics.ts'
-import { discovery } from './plugins/discovery.ts'
+import { gatewayMetrics } from './plugins/gateway-metrics.ts'
 import { rateLimits } from './plugins/rate-limits.ts'
 import { authentication } from './auth/authentication.ts'
 import { JwksStore } from './auth/jwks-store.ts'
@@ -17,22 +21,24 @@ import { ApiKeyResolver } from './auth/api-key-resolver.ts'
 import { createUpstreamAgent } from './proxy/upstream-agent.ts'
 import { createUpstreamClient } from './proxy/upstream-client.ts'
 import { proxyRoutes } from './proxy/proxy-routes.ts'
-import { ROUTE_TABLE, isInternalPath } from './proxy/route-table.ts'
+import { DEFAULT_SERVICE_URLS, ROUTE_TABLE, isInternalPath } from './proxy/route-table.ts'
 import { apiDocs } from './openapi/api-docs.ts'
 
 export interface GatewayOptions {
   config: GatewayConfig
-  /** Where discovery reads CONSUL_URL and SERVICE_<NAME>_URL; the process environment by default. */
+  /** Where discovery reads CONSUL_URL, SERVICE_<NAME>_URL and ADVERTISED_HOST; the process environment by default. */
   env?: Record<string, string | undefined>
 }
 
 export const gatewayApp = fp<GatewayOptions>(
   async (app, { config, env = process.env }) => {
     // External plugins: errors, operations, connections.
-    await app.register(problemErrors)
-    await app.register(health)
-    await app.register(metrics)
-    await app.register(discovery, { env })
+    await app.register(errorsPlugin)
+    await app.register(healthPlugin)
+    await app.register(metricsPlugin, { service: 'gateway' })
+    await app.register(gatewayMetrics)
+    // The platform's loopback ports stand in for any SERVICE_<NAME>_URL left unset.
+    await app.register(discoveryPlugin, { service: 'gateway', env: { ...DEFAULT_SERVICE_URLS, ...env } })
     await app.register(redisPlugin, { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX })
     await app.register(cors, { origin: config.CORS_ORIGINS, credentials: true, maxAge: 600 })
 

@@ -11,6 +11,9 @@ export interface RateLimitsOptions {
   anonymousMax: number
 }
 
+// Probes and scrapes come often and from few addresses; limiting them would fail a healthy gateway.
+const OPERATIONAL_ROUTES = new Set(['/healthz', '/readyz', '/metrics'])
+
 function bucketOf(request: FastifyRequest): string {
   const identity = request.identity
   if (identity?.apiKeyId) return `key:${identity.apiKeyId}`
@@ -26,6 +29,7 @@ export const rateLimits = fp<RateLimitsOptions>(
       // An API key's limit is per minute by contract; the others follow the configured window.
       timeWindow: (request) => (request.identity?.apiKeyId && request.apiKeyRateLimit ? 60_000 : windowMs),
       keyGenerator: bucketOf,
+      allowList: (request) => OPERATIONAL_ROUTES.has(request.routeOptions.url ?? ''),
       max: (request) => {
         if (request.identity?.apiKeyId && request.apiKeyRateLimit) return request.apiKeyRateLimit
         return request.identity ? userMax : anonymousMax

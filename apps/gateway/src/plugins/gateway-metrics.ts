@@ -1,0 +1,33 @@
+// The gateway's own counters, added to the kit's registry: upstream failures by service and
+// cause, and the verified-token cache's hits and misses.
+import fp from 'fastify-plugin'
+import { Counter } from 'prom-client'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    gatewayMetrics: {
+      upstreamErrors: Counter<'service' | 'cause'>
+      tokenCache: Counter<'result'>
+    }
+  }
+}
+
+export const gatewayMetrics = fp(
+  async (app) => {
+    app.decorate('gatewayMetrics', {
+      upstreamErrors: new Counter({
+        name: 'gateway_upstream_errors_total',
+        help: 'Proxied requests that failed to reach an upstream or timed out, by service and cause',
+        labelNames: ['service', 'cause'] as const,
+        registers: [app.metrics],
+      }),
+      tokenCache: new Counter({
+        name: 'gateway_token_cache_lookups_total',
+        help: 'Verified-token cache lookups, by hit or miss',
+        labelNames: ['result'] as const,
+        registers: [app.metrics],
+      }),
+    })
+  },
+  { name: 'gateway-metrics', fastify: '5.x', dependencies: ['metrics'] },
+)
