@@ -12,7 +12,9 @@ import {
   requireRole,
   signIdentityHeaders,
   verifyIdentityHeaders,
+  discoveryPlugin,
 } from '../src/index.ts'
+import { startFakeConsul } from '@deals/discovery/testing'
 import { gatewayHeaders, TEST_GATEWAY_SECRET } from '../src/testing/index.ts'
 import { buyerIdentity } from '@deals/contracts/testing'
 
@@ -204,8 +206,6 @@ describe('configuration', () => {
 
 describe('discovery registration', () => {
   test('a service registers with Consul when it listens and deregisters before it drains', async (t) => {
-    const { startFakeConsul } = await import('@deals/discovery/testing')
-    const { discoveryPlugin } = await import('../src/index.ts')
     const consul = await startFakeConsul()
     t.after(() => consul.close())
     const app = createServer({ service: 'kit-test', logLevel: 'silent' })
