@@ -54,7 +54,8 @@ function generatePrismaClients() {
     const generated = join(dir, 'src', 'generated', 'prisma', 'client.ts')
     if (mtime(generated) >= mtime(schema)) continue
     console.log(`> generating the Prisma client in ${dir.slice(root.length + 1)}`)
-    const r = spawnSync('npx', ['prisma', 'generate'], {
+    // The pinned CLI itself: npx would resolve from the nearest workspace folder instead.
+    const r = spawnSync(join(root, 'node_modules', '.bin', 'prisma'), ['generate'], {
       cwd: dir,
       stdio: 'inherit',
       env: { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },

@@ -12,13 +12,14 @@ function port(name: string, fallback: number): number {
   return value
 }
 
+// Loopback unless told otherwise (a container binds 0.0.0.0 so its neighbours can reach it).
+const host = process.env.MAIL_SINK_HOST || '127.0.0.1'
 const sink = await startMailSink({
+  host,
   smtpPort: port('MAIL_SINK_SMTP_PORT', 1025),
   httpPort: port('MAIL_SINK_HTTP_PORT', 8025),
 })
-console.log(
-  `mail sink: SMTP on 127.0.0.1:${sink.smtpPort}, messages at http://127.0.0.1:${sink.httpPort}/messages`,
-)
+console.log(`mail sink: SMTP on ${host}:${sink.smtpPort}, messages at http://${host}:${sink.httpPort}/messages`)
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
