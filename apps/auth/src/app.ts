@@ -1,7 +1,7 @@
 // The auth service as a Fastify plugin: accounts, sessions and tokens, signing keys, addresses,
 // seller onboarding and seller API keys. Registration order: kit, connections, domain, routes.
 import fp from 'fastify-plugin'
-import { redisPlugin, serviceKit, type ServerOptions } from '@deals/service-kit'
+import { discoveryPlugin, redisPlugin, serviceKit, type ServerOptions } from '@deals/service-kit'
 import type { AuthConfig } from './config.ts'
 import { databasePlugin } from './plugins/database.ts'
 import { mailerPlugin } from './plugins/mailer.ts'
@@ -40,6 +40,7 @@ export const authApp = fp<AuthAppOptions>(
       title: 'Auth: accounts, sessions, signing keys, sellers and API keys',
       gatewaySigningSecret: config.GATEWAY_SIGNING_SECRET,
     })
+    await app.register(discoveryPlugin, { service: SERVICE_NAME })
 
     await app.register(databasePlugin, { databaseUrl: config.DATABASE_URL })
     await app.register(redisPlugin, { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX })
