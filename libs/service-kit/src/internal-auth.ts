@@ -22,7 +22,11 @@ function canonical(timestamp: number, identity: Partial<Identity> | undefined): 
 const mac = (secret: string, text: string) => createHmac('sha256', secret).update(text).digest('base64url')
 
 /** Headers the gateway adds to a forwarded request; `identity` is absent for anonymous calls. */
-export function signIdentityHeaders(secret: string, identity?: Identity, now = Date.now()): Record<string, string> {
+export function signIdentityHeaders(
+  secret: string,
+  identity?: Identity,
+  now = Date.now(),
+): Record<string, string> {
   const headers: Record<string, string> = {
     [IDENTITY_HEADERS.signature]: `t=${now},s=${mac(secret, canonical(now, identity))}`,
   }
@@ -49,7 +53,8 @@ export function verifyIdentityHeaders(secret: string, headers: HeaderBag, now = 
   const match = signature && /^t=(\d{1,16}),s=([A-Za-z0-9_-]{43})$/.exec(signature)
   if (!match) return { ok: false, reason: 'missing gateway signature' }
   const timestamp = Number(match[1])
-  if (Math.abs(now - timestamp) > MAX_SIGNATURE_AGE_MS) return { ok: false, reason: 'stale gateway signature' }
+  if (Math.abs(now - timestamp) > MAX_SIGNATURE_AGE_MS)
+    return { ok: false, reason: 'stale gateway signature' }
 
   const userId = one(headers[IDENTITY_HEADERS.userId])
   let identity: Identity | undefined

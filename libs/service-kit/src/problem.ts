@@ -38,10 +38,23 @@ const FRAMEWORK_CODES: Record<string, string> = {
   FST_REQ_FILE_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
 }
 
-export const problemTitle = (status: number) => TITLES[status] ?? (status < 500 ? 'Bad Request' : 'Server Error')
+export const problemTitle = (status: number) =>
+  TITLES[status] ?? (status < 500 ? 'Bad Request' : 'Server Error')
 
-export function problemFor(status: number, code: string, detail?: string, extra: Partial<Problem> = {}): Problem {
-  return { type: `https://errors.deals.example/${code.toLowerCase()}`, title: problemTitle(status), status, code, detail, ...extra }
+export function problemFor(
+  status: number,
+  code: string,
+  detail?: string,
+  extra: Partial<Problem> = {},
+): Problem {
+  return {
+    type: `https://errors.deals.example/${code.toLowerCase()}`,
+    title: problemTitle(status),
+    status,
+    code,
+    detail,
+    ...extra,
+  }
 }
 
 export function toProblem(error: unknown): Problem {
@@ -60,8 +73,18 @@ export function toProblem(error: unknown): Problem {
   if (isResponseSerializationError(e)) return problemFor(500, 'INTERNAL', 'Something went wrong on our side')
   const status = typeof e?.statusCode === 'number' ? e.statusCode : 500
   if (status >= 400 && status < 500) {
-    const code = (e.code && FRAMEWORK_CODES[e.code]) ?? (status === 429 ? 'RATE_LIMITED' : e.code?.startsWith('FST_') ? 'BAD_REQUEST' : (e.code ?? 'BAD_REQUEST'))
+    const code =
+      (e.code && FRAMEWORK_CODES[e.code]) ??
+      (status === 429
+        ? 'RATE_LIMITED'
+        : e.code?.startsWith('FST_')
+          ? 'BAD_REQUEST'
+          : (e.code ?? 'BAD_REQUEST'))
     return problemFor(status, code, e.message)
   }
-  return problemFor(status >= 500 && status < 600 ? status : 500, 'INTERNAL', 'Something went wrong on our side')
+  return problemFor(
+    status >= 500 && status < 600 ? status : 500,
+    'INTERNAL',
+    'Something went wrong on our side',
+  )
 }

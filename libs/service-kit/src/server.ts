@@ -19,7 +19,12 @@ export interface ServerOptions {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
-export function createServer({ service, logLevel = 'info', bodyLimit = 256 * 1024, trustProxy = false }: ServerOptions) {
+export function createServer({
+  service,
+  logLevel = 'info',
+  bodyLimit = 256 * 1024,
+  trustProxy = false,
+}: ServerOptions) {
   const app = Fastify({
     logger: loggerOptions(service, logLevel),
     bodyLimit,
@@ -36,7 +41,10 @@ export function createServer({ service, logLevel = 'info', bodyLimit = 256 * 102
     // get the same problem+json body as everything else.
     frameworkErrors: (error, request, reply) => {
       const problem = toProblem(error)
-      void (reply as FastifyReply).code(problem.status).type(PROBLEM_CONTENT_TYPE).send({ ...problem, instance: request.url })
+      void (reply as FastifyReply)
+        .code(problem.status)
+        .type(PROBLEM_CONTENT_TYPE)
+        .send({ ...problem, instance: request.url })
     },
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<ZodTypeProvider>()
@@ -59,7 +67,10 @@ export interface StartOptions {
   shutdownGraceMs?: number
 }
 
-export async function startServer(app: FastifyInstance, { host, port, shutdownGraceMs = 10_000 }: StartOptions) {
+export async function startServer(
+  app: FastifyInstance,
+  { host, port, shutdownGraceMs = 10_000 }: StartOptions,
+) {
   closeWithGrace({ delay: shutdownGraceMs }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an unexpected error')
     else app.log.info({ signal }, 'shutting down')

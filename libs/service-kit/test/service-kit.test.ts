@@ -22,7 +22,11 @@ const SoldOut = defineError('SOLD_OUT', 409, 'The deal is sold out')
 
 async function buildApp() {
   const app = createServer({ service: 'kit-test', logLevel: 'silent', bodyLimit: 1024 })
-  await app.register(serviceKit, { service: 'kit-test', title: 'Kit test', gatewaySigningSecret: TEST_GATEWAY_SECRET })
+  await app.register(serviceKit, {
+    service: 'kit-test',
+    title: 'Kit test',
+    gatewaySigningSecret: TEST_GATEWAY_SECRET,
+  })
   app.post(
     '/things',
     { schema: { body: z.strictObject({ name: z.string().min(1), count: z.number().int().positive() }) } },
@@ -71,10 +75,16 @@ describe('service kit', () => {
 
   test('a signature from another secret or too old is refused', () => {
     const identity = buyerIdentity()
-    assert.equal(verifyIdentityHeaders(TEST_GATEWAY_SECRET, signIdentityHeaders('x'.repeat(40), identity)).ok, false)
+    assert.equal(
+      verifyIdentityHeaders(TEST_GATEWAY_SECRET, signIdentityHeaders('x'.repeat(40), identity)).ok,
+      false,
+    )
     const old = signIdentityHeaders(TEST_GATEWAY_SECRET, identity, Date.now() - 120_000)
     assert.equal(verifyIdentityHeaders(TEST_GATEWAY_SECRET, old).ok, false)
-    const fresh = verifyIdentityHeaders(TEST_GATEWAY_SECRET, signIdentityHeaders(TEST_GATEWAY_SECRET, identity))
+    const fresh = verifyIdentityHeaders(
+      TEST_GATEWAY_SECRET,
+      signIdentityHeaders(TEST_GATEWAY_SECRET, identity),
+    )
     assert.deepEqual(fresh, { ok: true, identity })
   })
 
@@ -119,7 +129,11 @@ describe('service kit', () => {
   })
 
   test('an over-long path parameter and a malformed URL get problem+json', async () => {
-    const long = await app.inject({ method: 'GET', url: `/things/${'x'.repeat(200)}`, headers: gatewayHeaders() })
+    const long = await app.inject({
+      method: 'GET',
+      url: `/things/${'x'.repeat(200)}`,
+      headers: gatewayHeaders(),
+    })
     assert.equal(long.statusCode, 414)
     assert.equal(long.json().code, 'PARAMETER_TOO_LONG')
     const bad = await app.inject({ method: 'GET', url: '/things/%E0%A4%A', headers: gatewayHeaders() })
@@ -130,13 +144,21 @@ describe('service kit', () => {
   test('a sane client request id is kept and a hostile one replaced', async () => {
     const kept = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'abc-123' } })
     assert.equal(kept.headers['x-request-id'], 'abc-123')
-    const hostile = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'a\u0000b {"admin":true}' } })
+    const hostile = await app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'a\u0000b {"admin":true}' },
+    })
     assert.notEqual(hostile.headers['x-request-id'], 'a\u0000b {"admin":true}')
     assert.match(hostile.headers['x-request-id'] as string, /^[0-9a-f-]{36}$/)
   })
 
   test('a domain error keeps its code and status', async () => {
-    const res = await app.inject({ method: 'GET', url: '/sold-out', headers: gatewayHeaders(buyerIdentity()) })
+    const res = await app.inject({
+      method: 'GET',
+      url: '/sold-out',
+      headers: gatewayHeaders(buyerIdentity()),
+    })
     assert.equal(res.statusCode, 409)
     assert.equal(res.json().code, 'SOLD_OUT')
   })
@@ -149,7 +171,11 @@ describe('service kit', () => {
   })
 
   test('role guards answer 403 to a signed-in user without the role', async () => {
-    const res = await app.inject({ method: 'GET', url: '/admin-only', headers: gatewayHeaders(buyerIdentity()) })
+    const res = await app.inject({
+      method: 'GET',
+      url: '/admin-only',
+      headers: gatewayHeaders(buyerIdentity()),
+    })
     assert.equal(res.statusCode, 403)
     assert.equal(res.json().code, 'FORBIDDEN')
   })
@@ -171,8 +197,14 @@ describe('service kit', () => {
 
   test('readiness is 503 when a dependency check fails', async () => {
     const other = createServer({ service: 'kit-test', logLevel: 'silent' })
-    await other.register(serviceKit, { service: 'kit-test', title: 't', gatewaySigningSecret: TEST_GATEWAY_SECRET })
-    other.after(() => other.addReadinessCheck('postgres', async () => Promise.reject(new Error('connection refused'))))
+    await other.register(serviceKit, {
+      service: 'kit-test',
+      title: 't',
+      gatewaySigningSecret: TEST_GATEWAY_SECRET,
+    })
+    other.after(() =>
+      other.addReadinessCheck('postgres', async () => Promise.reject(new Error('connection refused'))),
+    )
     await other.ready()
     const res = await other.inject('/readyz')
     assert.equal(res.statusCode, 503)
@@ -182,7 +214,11 @@ describe('service kit', () => {
 })
 
 describe('configuration', () => {
-  const shape = { ...baseConfigShape, PORT: z.coerce.number().int().default(3000), SECRET_KEY: devDefault(z.string(), 'dev-secret') }
+  const shape = {
+    ...baseConfigShape,
+    PORT: z.coerce.number().int().default(3000),
+    SECRET_KEY: devDefault(z.string(), 'dev-secret'),
+  }
 
   test('development defaults apply outside production', () => {
     const config = loadConfig(shape, {})
@@ -191,12 +227,15 @@ describe('configuration', () => {
   })
 
   test('development defaults are refused in production, naming each variable', () => {
-    assert.throws(() => loadConfig(shape, { NODE_ENV: 'production' }), (err: Error) => {
-      assert.ok(err instanceof ConfigError)
-      assert.match(err.message, /GATEWAY_SIGNING_SECRET/)
-      assert.match(err.message, /SECRET_KEY/)
-      return true
-    })
+    assert.throws(
+      () => loadConfig(shape, { NODE_ENV: 'production' }),
+      (err: Error) => {
+        assert.ok(err instanceof ConfigError)
+        assert.match(err.message, /GATEWAY_SIGNING_SECRET/)
+        assert.match(err.message, /SECRET_KEY/)
+        return true
+      },
+    )
   })
 
   test('a bad value stops start-up with the variable named', () => {
@@ -210,7 +249,11 @@ describe('discovery registration', () => {
     t.after(() => consul.close())
     const app = createServer({ service: 'kit-test', logLevel: 'silent' })
     t.after(() => app.close())
-    await app.register(serviceKit, { service: 'kit-test', title: 't', gatewaySigningSecret: TEST_GATEWAY_SECRET })
+    await app.register(serviceKit, {
+      service: 'kit-test',
+      title: 't',
+      gatewaySigningSecret: TEST_GATEWAY_SECRET,
+    })
     await app.register(discoveryPlugin, { service: 'kit-test', env: { CONSUL_URL: consul.url } })
     await app.listen({ host: '127.0.0.1', port: 0 })
     const port = (app.server.address() as { port: number }).port

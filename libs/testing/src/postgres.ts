@@ -15,7 +15,10 @@ const adminUrl = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0
  * Creates an empty database and applies a service's committed migration scripts in order,
  * exactly the SQL `prisma migrate deploy` would run, without spawning the Prisma CLI per test.
  */
-export async function createTestDatabase(options: { prefix: string; migrationsDir?: string }): Promise<TestDatabase> {
+export async function createTestDatabase(options: {
+  prefix: string
+  migrationsDir?: string
+}): Promise<TestDatabase> {
   const name = uniqueName(`t_${options.prefix}`)
   const admin = new pg.Client({ connectionString: adminUrl })
   await admin.connect()

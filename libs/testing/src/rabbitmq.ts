@@ -11,13 +11,16 @@ const amqpBase = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:
 
 async function management(method: string, path: string, body?: unknown): Promise<void> {
   const base = new URL(managementUrl)
-  const auth = Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64')
+  const auth = Buffer.from(
+    `${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`,
+  ).toString('base64')
   const res = await fetch(`${base.origin}/api${path}`, {
     method,
     headers: { authorization: `Basic ${auth}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   })
-  if (!res.ok && res.status !== 404) throw new Error(`RabbitMQ management ${method} ${path}: ${res.status} ${await res.text()}`)
+  if (!res.ok && res.status !== 404)
+    throw new Error(`RabbitMQ management ${method} ${path}: ${res.status} ${await res.text()}`)
 }
 
 /** A vhost of its own for one test run, so queues and exchanges never collide between runs. */

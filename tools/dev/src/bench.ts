@@ -10,7 +10,11 @@ const filter = process.argv[2]
 const scenarios = ['apps', 'libs', 'tools']
   .flatMap((top) => readdirSync(join(root, top)).map((name) => join(root, top, name, 'bench')))
   .filter((dir) => existsSync(dir))
-  .flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).map((f) => join(dir, f)))
+  .flatMap((dir) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.bench.ts'))
+      .map((f) => join(dir, f)),
+  )
   .filter((file) => !filter || file.includes(filter))
   .sort()
 

@@ -10,8 +10,18 @@ export interface Endpoint {
 }
 
 export const LOCAL_INFRA: Endpoint[] = [
-  { name: 'PostgreSQL', host: '127.0.0.1', port: 5432, hint: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start' },
-  { name: 'Redis', host: '127.0.0.1', port: 6379, hint: 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no' },
+  {
+    name: 'PostgreSQL',
+    host: '127.0.0.1',
+    port: 5432,
+    hint: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
+  },
+  {
+    name: 'Redis',
+    host: '127.0.0.1',
+    port: 6379,
+    hint: 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',
+  },
   { name: 'RabbitMQ', host: '127.0.0.1', port: 5672, hint: 'rabbitmq-server -detached' },
 ]
 

@@ -6,7 +6,14 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 
 const COLORS = [36, 35, 33, 32, 34, 31, 96, 95, 93]
-const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' }
+const LEVELS: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+}
 
 export interface RunningProcess {
   name: string
@@ -26,7 +33,13 @@ export interface SpawnOptions {
 
 export function formatLogLine(name: string, line: string): string {
   try {
-    const entry = JSON.parse(line) as { level?: number; msg?: string; req?: { method?: string; url?: string }; res?: { statusCode?: number }; err?: { message?: string } }
+    const entry = JSON.parse(line) as {
+      level?: number
+      msg?: string
+      req?: { method?: string; url?: string }
+      res?: { statusCode?: number }
+      err?: { message?: string }
+    }
     const level = LEVELS[entry.level ?? 30] ?? 'info'
     const request = entry.req ? ` ${entry.req.method} ${entry.req.url}` : ''
     const status = entry.res?.statusCode ? ` -> ${entry.res.statusCode}` : ''
@@ -37,16 +50,28 @@ export function formatLogLine(name: string, line: string): string {
   }
 }
 
-export function spawnService({ name, root, entry, env, logDir, quiet = false, colorIndex = 0 }: SpawnOptions): RunningProcess {
+export function spawnService({
+  name,
+  root,
+  entry,
+  env,
+  logDir,
+  quiet = false,
+  colorIndex = 0,
+}: SpawnOptions): RunningProcess {
   mkdirSync(logDir, { recursive: true })
   const file = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' })
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', '@deals/service-kit/telemetry/register', entry], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Own process group: the orchestrator decides when and how each service stops.
-    detached: true,
-  })
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--import', '@deals/service-kit/telemetry/register', entry],
+    {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Own process group: the orchestrator decides when and how each service stops.
+      detached: true,
+    },
+  )
   const tag = `\x1b[${COLORS[colorIndex % COLORS.length]}m${name.padEnd(12)}\x1b[0m`
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream! }).on('line', (line) => {
@@ -63,7 +88,11 @@ export function spawnService({ name, root, entry, env, logDir, quiet = false, co
   return { name, child, exited }
 }
 
-export async function waitForHealthy(url: string, exited: Promise<unknown>, timeoutMs = 60_000): Promise<void> {
+export async function waitForHealthy(
+  url: string,
+  exited: Promise<unknown>,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   let gone = false
   void exited.then(() => (gone = true))

@@ -38,7 +38,9 @@ async function verificationLink(ctx: SeedContext, email: string): Promise<string
   for (let i = 0; i < 40; i++) {
     const res = await fetch(`${ctx.mailSinkUrl}/messages?to=${encodeURIComponent(email)}`)
     const messages = (await res.json()) as { text?: string }[]
-    const link = messages.map((m) => /https?:\/\/\S+\/verify\?token=[\w-]+/.exec(m.text ?? '')?.[0]).find(Boolean)
+    const link = messages
+      .map((m) => /https?:\/\/\S+\/verify\?token=[\w-]+/.exec(m.text ?? '')?.[0])
+      .find(Boolean)
     if (link) return link
     await new Promise((r) => setTimeout(r, 250))
   }
@@ -49,7 +51,8 @@ async function ensureAccount(ctx: SeedContext, email: string, name: string): Pro
   const login = await call(ctx, 'POST', '/api/auth/login', { email, password: DEMO_PASSWORD })
   if (login.status === 200) return login.body.accessToken as string
   const signup = await call(ctx, 'POST', '/api/auth/signup', { email, password: DEMO_PASSWORD, name })
-  if (signup.status !== 201 && signup.status !== 409) throw new Error(`signup of ${email} failed: ${signup.status}`)
+  if (signup.status !== 201 && signup.status !== 409)
+    throw new Error(`signup of ${email} failed: ${signup.status}`)
   const link = new URL(await verificationLink(ctx, email))
   const verified = await call(ctx, 'GET', `/api/auth/verify${link.search}`)
   if (verified.status !== 200) throw new Error(`verification of ${email} failed: ${verified.status}`)
@@ -75,14 +78,22 @@ async function ensureSeller(ctx: SeedContext, sellerToken: string, adminToken: s
     applicationId = (existing.body.id as string | undefined) ?? undefined
   } else if (applied.status !== 201) throw new Error(`seller application failed: ${applied.status}`)
   if (!applicationId) throw new Error('no seller application to approve')
-  const approved = await call(ctx, 'POST', `/api/auth/admin/seller-applications/${applicationId}/approve`, {}, adminToken)
-  if (approved.status !== 200 && approved.status !== 409) throw new Error(`approval failed: ${approved.status}`)
+  const approved = await call(
+    ctx,
+    'POST',
+    `/api/auth/admin/seller-applications/${applicationId}/approve`,
+    {},
+    adminToken,
+  )
+  if (approved.status !== 200 && approved.status !== 409)
+    throw new Error(`approval failed: ${approved.status}`)
   ctx.log('approved the demo seller')
 }
 
 export async function seedDemoData(ctx: SeedContext): Promise<DemoLogin[]> {
   const admin = await call(ctx, 'POST', '/api/auth/login', ctx.admin)
-  if (admin.status !== 200) throw new Error(`admin login failed (${admin.status}): check ADMIN_EMAIL/ADMIN_PASSWORD`)
+  if (admin.status !== 200)
+    throw new Error(`admin login failed (${admin.status}): check ADMIN_EMAIL/ADMIN_PASSWORD`)
   await ensureAccount(ctx, DEMO_ACCOUNTS.buyer.email, DEMO_ACCOUNTS.buyer.name)
   const sellerToken = await ensureAccount(ctx, DEMO_ACCOUNTS.seller.email, DEMO_ACCOUNTS.seller.name)
   await ensureSeller(ctx, sellerToken, admin.body.accessToken as string)

@@ -25,11 +25,25 @@ export const SERVICE_PORTS = {
 export type ServiceName = keyof typeof SERVICE_PORTS
 
 /** Start order: auth first (the gateway needs its JWKS), the gateway last. */
-const START_ORDER: ServiceName[] = ['auth', 'catalog', 'party', 'order', 'payment', 'queue', 'notification', 'gateway']
+const START_ORDER: ServiceName[] = [
+  'auth',
+  'catalog',
+  'party',
+  'order',
+  'payment',
+  'queue',
+  'notification',
+  'gateway',
+]
 
 export function availableServices(root: string, portOffset = 0): ServiceSpec[] {
   return START_ORDER.map((name) => {
     const dir = join(root, 'apps', name)
-    return { name, dir, port: SERVICE_PORTS[name] + portOffset, hasDatabase: existsSync(join(dir, 'prisma', 'schema.prisma')) }
+    return {
+      name,
+      dir,
+      port: SERVICE_PORTS[name] + portOffset,
+      hasDatabase: existsSync(join(dir, 'prisma', 'schema.prisma')),
+    }
   }).filter((s) => existsSync(join(s.dir, 'src', 'main.ts')))
 }

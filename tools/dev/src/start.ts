@@ -21,14 +21,18 @@ const redisPrefix = env.DEV_REDIS_PREFIX ?? ''
 const quiet = env.DEV_QUIET === '1'
 const host = '127.0.0.1'
 const postgresUrl = env.POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432'
-const admin = { email: env.ADMIN_EMAIL ?? 'admin@deals.local', password: env.ADMIN_PASSWORD ?? 'admin-password-dev-only' }
+const admin = {
+  email: env.ADMIN_EMAIL ?? 'admin@deals.local',
+  password: env.ADMIN_PASSWORD ?? 'admin-password-dev-only',
+}
 
 const say = (msg: string) => process.stdout.write(`\x1b[1mdev\x1b[0m         ${msg}\n`)
 
 async function main() {
   const missing = await missingInfra()
   if (missing.length) {
-    for (const m of missing) say(`${m.name} is not reachable on ${m.host}:${m.port}; start it with: ${m.hint}`)
+    for (const m of missing)
+      say(`${m.name} is not reachable on ${m.host}:${m.port}; start it with: ${m.hint}`)
     process.exit(1)
   }
 
@@ -42,7 +46,10 @@ async function main() {
   const mailSink = await startMailSink({ host, smtpPort: 1025 + portOffset, httpPort: 8025 + portOffset })
   const gatewayUrl = `http://${host}:${SERVICE_PORTS.gateway + portOffset}`
   const discovery = Object.fromEntries(
-    Object.entries(SERVICE_PORTS).map(([name, port]) => [`SERVICE_${name.toUpperCase()}_URL`, `http://${host}:${port + portOffset}`]),
+    Object.entries(SERVICE_PORTS).map(([name, port]) => [
+      `SERVICE_${name.toUpperCase()}_URL`,
+      `http://${host}:${port + portOffset}`,
+    ]),
   )
   const common: Record<string, string> = {
     NODE_ENV: 'development',
@@ -98,7 +105,12 @@ async function main() {
       await waitForHealthy(`http://${host}:${s.port}/readyz`, proc.exited)
       say(`${s.name} is ready on http://${host}:${s.port}`)
     }
-    const logins = await seedDemoData({ gatewayUrl, mailSinkUrl: `http://${host}:${mailSink.httpPort}`, admin, log: say })
+    const logins = await seedDemoData({
+      gatewayUrl,
+      mailSinkUrl: `http://${host}:${mailSink.httpPort}`,
+      admin,
+      log: say,
+    })
     const rows = logins.map((l) => `    ${l.role.padEnd(7)} ${l.email.padEnd(22)} ${l.password}`)
     process.stdout.write(
       [

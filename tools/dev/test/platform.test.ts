@@ -30,12 +30,18 @@ async function api(method: string, path: string, body?: unknown, token?: string)
     body: body === undefined ? undefined : JSON.stringify(body),
   })
   const text = await res.text()
-  return { status: res.status, type: res.headers.get('content-type') ?? '', body: text ? JSON.parse(text) : {} }
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    body: text ? JSON.parse(text) : {},
+  }
 }
 
 async function latestLink(email: string): Promise<URL> {
   for (let i = 0; i < 60; i++) {
-    const messages = (await (await fetch(`${mailSink}/messages?to=${encodeURIComponent(email)}`)).json()) as { text: string }[]
+    const messages = (await (await fetch(`${mailSink}/messages?to=${encodeURIComponent(email)}`)).json()) as {
+      text: string
+    }[]
     const link = /https?:\/\/\S+\/verify\?token=[\w-]+/.exec(messages[0]?.text ?? '')?.[0]
     if (link) return new URL(link)
     await new Promise((r) => setTimeout(r, 250))
@@ -59,7 +65,10 @@ describe('npm start', { timeout: 240_000 }, () => {
     })
     exitCode = new Promise((resolve) => platform.once('exit', (code) => resolve(code)))
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`platform not up in time:\n${output.join('\n')}`)), 180_000)
+      const timer = setTimeout(
+        () => reject(new Error(`platform not up in time:\n${output.join('\n')}`)),
+        180_000,
+      )
       for (const stream of [platform.stdout!, platform.stderr!])
         createInterface({ input: stream }).on('line', (line) => {
           output.push(line)
@@ -79,7 +88,10 @@ describe('npm start', { timeout: 240_000 }, () => {
     }
     const admin = new pg.Client({ connectionString: 'postgresql://postgres@127.0.0.1:5432/postgres' })
     await admin.connect()
-    const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${dbPrefix}_%`])
+    const { rows } = await admin.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE datname LIKE $1',
+      [`${dbPrefix}_%`],
+    )
     for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`)
     await admin.end()
     await redis.cleanup()
@@ -93,7 +105,10 @@ describe('npm start', { timeout: 240_000 }, () => {
     assert.equal((await fetch(`${gateway}/readyz`)).status, 200)
     const docs = await api('GET', '/docs/json')
     assert.equal(docs.status, 200)
-    assert.ok(Object.keys(docs.body.paths).some((p) => p.startsWith('/api/auth/')), 'auth paths in the docs')
+    assert.ok(
+      Object.keys(docs.body.paths).some((p) => p.startsWith('/api/auth/')),
+      'auth paths in the docs',
+    )
   })
 
   test('through the gateway: signup, mail, verify, login, me, refresh rotation, reuse detection, logout', async () => {
@@ -127,17 +142,28 @@ describe('npm start', { timeout: 240_000 }, () => {
     assert.equal(afterReuse.status, 401, 'reuse revoked the whole family, the newest token too')
 
     const second = await api('POST', '/api/auth/login', { email, password, deviceId: 'phone-1' })
-    assert.equal((await api('POST', '/api/auth/logout', { refreshToken: second.body.refreshToken })).status, 204)
-    assert.equal((await api('POST', '/api/auth/refresh', { refreshToken: second.body.refreshToken })).status, 401)
+    assert.equal(
+      (await api('POST', '/api/auth/logout', { refreshToken: second.body.refreshToken })).status,
+      204,
+    )
+    assert.equal(
+      (await api('POST', '/api/auth/refresh', { refreshToken: second.body.refreshToken })).status,
+      401,
+    )
   })
 
   test('a service called around the gateway answers 401', async () => {
-    const res = await fetch(`${authDirect}/me`, { headers: { 'x-user-id': '00000000-0000-4000-8000-000000000000', 'x-user-roles': 'ADMIN' } })
+    const res = await fetch(`${authDirect}/me`, {
+      headers: { 'x-user-id': '00000000-0000-4000-8000-000000000000', 'x-user-roles': 'ADMIN' },
+    })
     assert.equal(res.status, 401)
   })
 
   test('the demo seller was approved by the seed', async () => {
-    const login = await api('POST', '/api/auth/login', { email: 'seller@deals.local', password: 'demo-password-1234' })
+    const login = await api('POST', '/api/auth/login', {
+      email: 'seller@deals.local',
+      password: 'demo-password-1234',
+    })
     assert.equal(login.status, 200)
     const me = await api('GET', '/api/auth/me', undefined, login.body.accessToken)
     assert.ok(me.body.roles.includes('SELLER'))

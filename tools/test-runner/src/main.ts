@@ -42,12 +42,20 @@ if (!skipChecks) {
     // The boundary rule reads Nx's project graph and silently skips itself without one.
     ['project graph', 'npx', ['nx', 'show', 'projects']],
     ['lint and module boundaries', 'npx', ['eslint', '--max-warnings=0', '.']],
-    ['migrations match schemas', process.execPath, ['--import', 'tsx', 'tools/prisma-offline/src/check-drift.ts']],
+    [
+      'migrations match schemas',
+      process.execPath,
+      ['--import', 'tsx', 'tools/prisma-offline/src/check-drift.ts'],
+    ],
   ]
   for (const [name, cmd, cmdArgs] of checks) if (!check(name, cmd, cmdArgs)) checksFailed++
 }
 
-const files = (only.length ? only.map((f) => join(root, f)) : ['apps', 'libs', 'tools'].flatMap((d) => findTests(join(root, d)))).sort()
+const files = (
+  only.length
+    ? only.map((f) => join(root, f))
+    : ['apps', 'libs', 'tools'].flatMap((d) => findTests(join(root, d)))
+).sort()
 console.log(`running ${files.length} test files`)
 
 let passed = 0

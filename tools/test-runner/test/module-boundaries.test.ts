@@ -25,22 +25,32 @@ test('the project graph exists so the boundary rule cannot skip itself', () => {
   const r = spawnSync('npx', ['nx', 'show', 'projects', '--json'], { cwd: root, env, encoding: 'utf8' })
   assert.equal(r.status, 0, r.stderr)
   const projects = JSON.parse(r.stdout) as string[]
-  for (const name of ['@deals/gateway', '@deals/auth', '@deals/service-kit', '@deals/messaging']) assert.ok(projects.includes(name), name)
+  for (const name of ['@deals/gateway', '@deals/auth', '@deals/service-kit', '@deals/messaging'])
+    assert.ok(projects.includes(name), name)
 })
 
 test('an app importing another app fails the lint', () => {
-  const r = lint('apps/gateway/src/zz-boundary-probe.ts', "import { authApp } from '@deals/auth'\nexport const probe = authApp\n")
+  const r = lint(
+    'apps/gateway/src/zz-boundary-probe.ts',
+    "import { authApp } from '@deals/auth'\nexport const probe = authApp\n",
+  )
   assert.notEqual(r.status, 0)
   assert.match(r.stdout, /@nx\/enforce-module-boundaries/)
 })
 
 test('a library importing an app fails the lint', () => {
-  const r = lint('libs/testing/src/zz-boundary-probe.ts', "import { authApp } from '@deals/auth'\nexport const probe = authApp\n")
+  const r = lint(
+    'libs/testing/src/zz-boundary-probe.ts',
+    "import { authApp } from '@deals/auth'\nexport const probe = authApp\n",
+  )
   assert.notEqual(r.status, 0)
   assert.match(r.stdout, /@nx\/enforce-module-boundaries/)
 })
 
 test('an app importing a library passes the boundary rule', () => {
-  const r = lint('apps/gateway/src/zz-boundary-probe-ok.ts', "import { defineError } from '@deals/service-kit'\nexport const probe = defineError\n")
+  const r = lint(
+    'apps/gateway/src/zz-boundary-probe-ok.ts',
+    "import { defineError } from '@deals/service-kit'\nexport const probe = defineError\n",
+  )
   assert.doesNotMatch(r.stdout, /enforce-module-boundaries/)
 })

@@ -32,17 +32,23 @@ export const discoveryPlugin = fp<DiscoveryPluginOptions>(
     app.decorate('discoveryRegistration', () => registration)
     app.addHook('onListen', async () => {
       const address = app.server.address() as AddressInfo
-      const host = advertisedHost ?? env.ADVERTISED_HOST ?? (address.address === '0.0.0.0' ? '127.0.0.1' : address.address)
+      const host =
+        advertisedHost ??
+        env.ADVERTISED_HOST ??
+        (address.address === '0.0.0.0' ? '127.0.0.1' : address.address)
       registration = discovery.register({ service, address: host, port: address.port }).then(
         () => {
-          if (discovery.kind === 'consul') app.log.info({ service, host, port: address.port }, 'registered with Consul')
+          if (discovery.kind === 'consul')
+            app.log.info({ service, host, port: address.port }, 'registered with Consul')
         },
         (err: Error) => app.log.error({ err: err.message }, 'registration with discovery failed'),
       )
     })
     app.addHook('preClose', async () => {
       await registration
-      await discovery.deregister().catch((err: Error) => app.log.warn({ err: err.message }, 'deregistration failed'))
+      await discovery
+        .deregister()
+        .catch((err: Error) => app.log.warn({ err: err.message }, 'deregistration failed'))
     })
     app.addHook('onClose', async () => {
       if (!given) await discovery.close()

@@ -12,13 +12,19 @@ export const errorsPlugin = fp(
       else request.log.info({ code: problem.code, status: problem.status }, 'request refused')
       const headers = (error as { headers?: Record<string, string> }).headers
       if (headers && problem.status === 429) reply.headers(headers)
-      return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send({ ...problem, instance: request.url })
+      return reply
+        .code(problem.status)
+        .type(PROBLEM_CONTENT_TYPE)
+        .send({ ...problem, instance: request.url })
     })
     app.setNotFoundHandler((request, reply) =>
       reply
         .code(404)
         .type(PROBLEM_CONTENT_TYPE)
-        .send({ ...problemFor(404, 'ROUTE_NOT_FOUND', `No route ${request.method} ${request.url}`), instance: request.url }),
+        .send({
+          ...problemFor(404, 'ROUTE_NOT_FOUND', `No route ${request.method} ${request.url}`),
+          instance: request.url,
+        }),
     )
   },
   { name: 'errors', fastify: '5.x' },

@@ -15,7 +15,10 @@ export const healthPlugin = fp(
   async (app) => {
     const checks = new Map<string, () => Promise<unknown>>()
     let closing = false
-    app.decorate('addReadinessCheck', (name: string, check: () => Promise<unknown>) => void checks.set(name, check))
+    app.decorate(
+      'addReadinessCheck',
+      (name: string, check: () => Promise<unknown>) => void checks.set(name, check),
+    )
     app.addHook('preClose', async () => {
       closing = true
     })
@@ -43,7 +46,9 @@ export const healthPlugin = fp(
         }),
       )
       const ready = !closing && Object.values(results).every((r) => r === 'ok')
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : closing ? 'closing' : 'unready', checks: results })
+      return reply
+        .code(ready ? 200 : 503)
+        .send({ status: ready ? 'ready' : closing ? 'closing' : 'unready', checks: results })
     })
   },
   { name: 'health', fastify: '5.x' },

@@ -26,8 +26,10 @@ export const openApiPlugin = fp<OpenApiOptions>(
       transform: jsonSchemaTransform,
       hideUntagged: false,
     })
-    app.get('/openapi.json', { config: { internalAuth: false }, schema: { hide: true }, logLevel: 'warn' }, async () =>
-      app.swagger(),
+    app.get(
+      '/openapi.json',
+      { config: { internalAuth: false }, schema: { hide: true }, logLevel: 'warn' },
+      async () => app.swagger(),
     )
   },
   { name: 'openapi', fastify: '5.x' },

@@ -17,7 +17,11 @@ export interface PrismaPluginOptions<C extends PrismaLike> {
 }
 
 /** Creates the client; the caller decorates it under a typed name of its own. */
-export function createPrismaClient<C extends PrismaLike>({ databaseUrl, createClient, poolSize = 10 }: PrismaPluginOptions<C>): C {
+export function createPrismaClient<C extends PrismaLike>({
+  databaseUrl,
+  createClient,
+  poolSize = 10,
+}: PrismaPluginOptions<C>): C {
   return createClient(new PrismaPg({ connectionString: databaseUrl, max: poolSize }))
 }
 

@@ -17,7 +17,12 @@ export interface RedisPluginOptions {
 
 export const redisPlugin = fp<RedisPluginOptions>(
   async (app, { url, keyPrefix }) => {
-    const redis = new Redis(url, { keyPrefix, lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true })
+    const redis = new Redis(url, {
+      keyPrefix,
+      lazyConnect: true,
+      maxRetriesPerRequest: 2,
+      enableAutoPipelining: true,
+    })
     redis.on('error', (err) => app.log.warn({ err: err.message }, 'redis connection error'))
     await redis.connect()
     app.decorate('redis', redis)

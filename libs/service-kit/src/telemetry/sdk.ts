@@ -19,7 +19,9 @@ export function startTelemetry({ service, exporter = new OTLPTraceExporter() }: 
     serviceName: service,
     traceExporter: exporter,
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => /^\/(healthz|readyz|metrics)/.test(req.url ?? '') }),
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req) => /^\/(healthz|readyz|metrics)/.test(req.url ?? ''),
+      }),
       new UndiciInstrumentation(),
       new PgInstrumentation(),
       new IORedisInstrumentation(),
