@@ -41,7 +41,8 @@ function prismaProjects() {
   for (const top of ['apps', 'libs', 'tools']) {
     for (const name of readdirSync(join(root, top))) {
       for (const dir of [join(root, top, name), join(root, top, name, 'test', 'prisma-fixture')]) {
-        if (existsSync(join(dir, 'prisma.config.ts')) && existsSync(join(dir, 'prisma', 'schema.prisma'))) found.push(dir)
+        if (existsSync(join(dir, 'prisma.config.ts')) && existsSync(join(dir, 'prisma', 'schema.prisma')))
+          found.push(dir)
       }
     }
   }

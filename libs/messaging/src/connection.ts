@@ -85,7 +85,8 @@ export class AmqpConnection {
   async close(): Promise<void> {
     this.closing = true
     this.setups.clear()
-    for (const waiter of this.waiters) waiter.reject(new Error(`AMQP connection ${this.options.name} is closed`))
+    for (const waiter of this.waiters)
+      waiter.reject(new Error(`AMQP connection ${this.options.name} is closed`))
     this.waiters.clear()
     const model = this.current
     this.current = undefined
@@ -109,9 +110,13 @@ export class AmqpConnection {
   }
 
   private async connectOnce(): Promise<void> {
-    const model = await amqp.connect(this.options.url, { clientProperties: { connection_name: this.options.name } })
+    const model = await amqp.connect(this.options.url, {
+      clientProperties: { connection_name: this.options.name },
+    })
     // amqplib emits 'error' before 'close'; without a listener it would crash the process.
-    model.on('error', (err: unknown) => this.logger.warn({ err, connection: this.options.name }, 'AMQP connection error'))
+    model.on('error', (err: unknown) =>
+      this.logger.warn({ err, connection: this.options.name }, 'AMQP connection error'),
+    )
     model.on('close', () => this.lost(model))
     if (this.closing) {
       await model.close().catch(() => {})
@@ -136,7 +141,9 @@ export class AmqpConnection {
     if (this.closing || this.reconnecting) return
     this.logger.warn({ connection: this.options.name }, 'AMQP connection lost; reconnecting')
     this.reconnecting = this.connectWithRetry(Number.POSITIVE_INFINITY)
-      .catch((err: unknown) => this.logger.error({ err, connection: this.options.name }, 'AMQP reconnect stopped'))
+      .catch((err: unknown) =>
+        this.logger.error({ err, connection: this.options.name }, 'AMQP reconnect stopped'),
+      )
       .finally(() => {
         this.reconnecting = undefined
       })

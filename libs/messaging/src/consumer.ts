@@ -21,7 +21,13 @@ import { consumerOutcomeCounter } from './metrics.ts'
 import { republish } from './republish.ts'
 import type { SqlExecutor, TransactionalDb } from './sql-client.ts'
 import { extractTraceContext } from './trace-context.ts'
-import { assertConsumerTopology, consumerTopology, DEFAULT_RETRY_DELAYS_MS, retryQueueFor, type ConsumerTopology } from './topology.ts'
+import {
+  assertConsumerTopology,
+  consumerTopology,
+  DEFAULT_RETRY_DELAYS_MS,
+  retryQueueFor,
+  type ConsumerTopology,
+} from './topology.ts'
 
 export interface ConsumedMessage<T> {
   /** The producer's message id (the outbox row id); the inbox deduplicates on it. */
@@ -81,7 +87,10 @@ class MessageConsumer<T, Tx extends SqlExecutor> implements Consumer {
   constructor(private readonly options: ConsumeOptions<T, Tx>) {
     this.retryDelaysMs = options.retryDelaysMs?.length ? options.retryDelaysMs : DEFAULT_RETRY_DELAYS_MS
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 5)
-    this.topology = consumerTopology(options.consumer, { exchange: options.exchange, retryDelaysMs: this.retryDelaysMs })
+    this.topology = consumerTopology(options.consumer, {
+      exchange: options.exchange,
+      retryDelaysMs: this.retryDelaysMs,
+    })
     this.logger = options.logger ?? silentLogger
     this.outcomes = consumerOutcomeCounter(options.registry)
   }
@@ -102,7 +111,9 @@ class MessageConsumer<T, Tx extends SqlExecutor> implements Consumer {
 
   private async subscribe(model: ChannelModel): Promise<void> {
     const channel = await model.createConfirmChannel()
-    channel.on('error', (err: unknown) => this.logger.warn({ err, consumer: this.options.consumer }, 'consumer channel error'))
+    channel.on('error', (err: unknown) =>
+      this.logger.warn({ err, consumer: this.options.consumer }, 'consumer channel error'),
+    )
     channel.on('close', () => this.channelClosed(model, channel))
     await channel.prefetch(this.options.prefetch ?? 10)
     await assertConsumerTopology(channel, this.topology, this.options.events)
@@ -119,7 +130,9 @@ class MessageConsumer<T, Tx extends SqlExecutor> implements Consumer {
     if (this.options.connection.model !== model) return
     setTimeout(() => {
       if (this.stopping || this.options.connection.model !== model) return
-      this.subscribe(model).catch((err: unknown) => this.logger.error({ err, consumer: this.options.consumer }, 'consumer resubscribe failed'))
+      this.subscribe(model).catch((err: unknown) =>
+        this.logger.error({ err, consumer: this.options.consumer }, 'consumer resubscribe failed'),
+      )
     }, 1_000).unref()
   }
 
@@ -135,9 +148,14 @@ class MessageConsumer<T, Tx extends SqlExecutor> implements Consumer {
     const name = (msg.properties.type as string | undefined) ?? msg.fields.routingKey
     const consumer = this.options.consumer
     try {
-      const parsed = id ? this.parse(msg) : { ok: false as const, error: new Error('message has no messageId') }
+      const parsed = id
+        ? this.parse(msg)
+        : { ok: false as const, error: new Error('message has no messageId') }
       if (!parsed.ok) {
-        this.logger.warn({ err: parsed.error, consumer, messageId: id, event: name }, 'unparseable message parked')
+        this.logger.warn(
+          { err: parsed.error, consumer, messageId: id, event: name },
+          'unparseable message parked',
+        )
         await republish(channel, msg, this.topology.parkingQueue, {
           [PARKED_REASON_HEADER]: 'invalid',
           [PARKED_AT_HEADER]: new Date().toISOString(),
@@ -158,7 +176,10 @@ class MessageConsumer<T, Tx extends SqlExecutor> implements Consumer {
       this.outcomes.inc({ consumer, outcome })
     } catch (err) {
       // The channel died mid-way: the unacked message is redelivered and the inbox absorbs it.
-      this.logger.warn({ err, consumer, messageId: id }, 'delivery left unacked; the broker will redeliver it')
+      this.logger.warn(
+        { err, consumer, messageId: id },
+        'delivery left unacked; the broker will redeliver it',
+      )
     }
   }
 
@@ -176,7 +197,11 @@ class MessageConsumer<T, Tx extends SqlExecutor> implements Consumer {
   /** True when the handler ran and committed, false when the inbox already had the message. */
   private handle(message: ConsumedMessage<T>): Promise<boolean> {
     const { consumer, db, handler, transactionOptions } = this.options
-    const attributes = { 'messaging.system': 'rabbitmq', 'messaging.destination.name': message.name, 'messaging.message.id': message.id }
+    const attributes = {
+      'messaging.system': 'rabbitmq',
+      'messaging.destination.name': message.name,
+      'messaging.message.id': message.id,
+    }
     return tracer.startActiveSpan(
       `process ${message.name}`,
       { kind: SpanKind.CONSUMER, attributes },
@@ -199,7 +224,12 @@ class MessageConsumer<T, Tx extends SqlExecutor> implements Consumer {
     )
   }
 
-  private async fail(channel: ConfirmChannel, msg: ConsumeMessage, attempt: number, err: unknown): Promise<string> {
+  private async fail(
+    channel: ConfirmChannel,
+    msg: ConsumeMessage,
+    attempt: number,
+    err: unknown,
+  ): Promise<string> {
     const log = { err, consumer: this.options.consumer, messageId: msg.properties.messageId, attempt }
     if (attempt >= this.maxAttempts) {
       this.logger.error(log, 'handler failed for the last time; message parked')

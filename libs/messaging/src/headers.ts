@@ -11,7 +11,12 @@ export const PARKED_REASON_HEADER = 'x-parked-reason'
 export const PARKED_AT_HEADER = 'x-parked-at'
 
 /** Headers RabbitMQ adds on dead-lettering; dropped when we republish so they do not pile up. */
-const brokerHeaders = new Set(['x-death', 'x-first-death-exchange', 'x-first-death-queue', 'x-first-death-reason'])
+const brokerHeaders = new Set([
+  'x-death',
+  'x-first-death-exchange',
+  'x-first-death-queue',
+  'x-first-death-reason',
+])
 
 /** Copies a delivery's headers without broker bookkeeping, ready to be republished. */
 export function republishableHeaders(headers: Record<string, unknown> | undefined): Record<string, unknown> {

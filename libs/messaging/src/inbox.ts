@@ -7,7 +7,11 @@ import type { SqlExecutor } from './sql-client.ts'
  * message already committed (or is committing: the insert waits on its row lock), so the
  * handler must not run again.
  */
-export async function claimInboxMessage(tx: SqlExecutor, consumer: string, messageId: string): Promise<boolean> {
+export async function claimInboxMessage(
+  tx: SqlExecutor,
+  consumer: string,
+  messageId: string,
+): Promise<boolean> {
   const inserted = await tx.$executeRawUnsafe(
     'INSERT INTO inbox_messages (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
     consumer,

@@ -1,6 +1,11 @@
 // @deals/messaging: domain events over RabbitMQ with a transactional outbox (publish exactly
 // what committed), an inbox (apply each message once), retries with backoff and a parking queue.
-export { AmqpConnection, openAmqpConnection, type AmqpConnectionOptions, type ConnectionSetup } from './connection.ts'
+export {
+  AmqpConnection,
+  openAmqpConnection,
+  type AmqpConnectionOptions,
+  type ConnectionSetup,
+} from './connection.ts'
 export { enqueue, OUTBOX_CHANNEL, type OutboxEvent } from './outbox.ts'
 export { OutboxRelay, createOutboxRelay, type OutboxRelayOptions } from './outbox-relay.ts'
 export { consume, type Consumer, type ConsumeOptions, type ConsumedMessage } from './consumer.ts'

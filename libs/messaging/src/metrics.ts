@@ -9,39 +9,59 @@ function reuse<M>(registry: Registry | undefined, name: string, create: (registe
 }
 
 export function outboxPublishedCounter(registry?: Registry): Counter {
-  return reuse(registry, 'messaging_outbox_published_total', (registers) =>
-    new Counter({ name: 'messaging_outbox_published_total', help: 'Outbox rows published with a broker confirm', registers }),
+  return reuse(
+    registry,
+    'messaging_outbox_published_total',
+    (registers) =>
+      new Counter({
+        name: 'messaging_outbox_published_total',
+        help: 'Outbox rows published with a broker confirm',
+        registers,
+      }),
   )
 }
 
 export function outboxFailureCounter(registry?: Registry): Counter {
-  return reuse(registry, 'messaging_outbox_publish_failures_total', (registers) =>
-    new Counter({ name: 'messaging_outbox_publish_failures_total', help: 'Outbox batches that failed and were rolled back', registers }),
+  return reuse(
+    registry,
+    'messaging_outbox_publish_failures_total',
+    (registers) =>
+      new Counter({
+        name: 'messaging_outbox_publish_failures_total',
+        help: 'Outbox batches that failed and were rolled back',
+        registers,
+      }),
   )
 }
 
 /** Age of the oldest unpublished row, read from the database at scrape time. */
 export function outboxLagGauge(registry: Registry | undefined, read: () => Promise<number>): Gauge {
-  return reuse(registry, 'messaging_outbox_lag_seconds', (registers) =>
-    new Gauge({
-      name: 'messaging_outbox_lag_seconds',
-      help: 'Age in seconds of the oldest unpublished outbox row (0 when none)',
-      registers,
-      async collect() {
-        this.set(await read())
-      },
-    }),
+  return reuse(
+    registry,
+    'messaging_outbox_lag_seconds',
+    (registers) =>
+      new Gauge({
+        name: 'messaging_outbox_lag_seconds',
+        help: 'Age in seconds of the oldest unpublished outbox row (0 when none)',
+        registers,
+        async collect() {
+          this.set(await read())
+        },
+      }),
   )
 }
 
 /** Outcome of each delivery: handled, duplicate (absorbed by the inbox), retried, parked, invalid. */
 export function consumerOutcomeCounter(registry?: Registry): Counter<'consumer' | 'outcome'> {
-  return reuse(registry, 'messaging_consumer_messages_total', (registers) =>
-    new Counter({
-      name: 'messaging_consumer_messages_total',
-      help: 'Messages received by a consumer, by outcome',
-      labelNames: ['consumer', 'outcome'] as const,
-      registers,
-    }),
+  return reuse(
+    registry,
+    'messaging_consumer_messages_total',
+    (registers) =>
+      new Counter({
+        name: 'messaging_consumer_messages_total',
+        help: 'Messages received by a consumer, by outcome',
+        labelNames: ['consumer', 'outcome'] as const,
+        registers,
+      }),
   )
 }

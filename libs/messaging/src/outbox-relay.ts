@@ -99,13 +99,15 @@ export class OutboxRelay {
         )
       ).rows
       for (const row of rows) {
-        if (!channel.publish(this.exchange, row.event_name, this.body(row), this.properties(row))) await once(channel, 'drain')
+        if (!channel.publish(this.exchange, row.event_name, this.body(row), this.properties(row)))
+          await once(channel, 'drain')
       }
       if (rows.length) {
         await channel.waitForConfirms()
-        await client.query('UPDATE outbox_messages SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])', [
-          rows.map((r) => r.id),
-        ])
+        await client.query(
+          'UPDATE outbox_messages SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])',
+          [rows.map((r) => r.id)],
+        )
       }
       await client.query('COMMIT')
       client.release()
@@ -138,7 +140,9 @@ export class OutboxRelay {
       if (this.stopping) break
       if (published === this.batchSize) continue
       if (!this.listener) await this.listen()
-      const backoff = failures ? Math.min(this.pollIntervalMs * 2 ** (failures - 1), 30_000) : this.pollIntervalMs
+      const backoff = failures
+        ? Math.min(this.pollIntervalMs * 2 ** (failures - 1), 30_000)
+        : this.pollIntervalMs
       await this.sleep(backoff)
     }
   }
@@ -221,7 +225,10 @@ export class OutboxRelay {
   private async countFailedAttempt(ids: string[]): Promise<void> {
     if (!ids.length) return
     await this.options.pool
-      .query('UPDATE outbox_messages SET attempts = attempts + 1 WHERE id = ANY($1::uuid[]) AND published_at IS NULL', [ids])
+      .query(
+        'UPDATE outbox_messages SET attempts = attempts + 1 WHERE id = ANY($1::uuid[]) AND published_at IS NULL',
+        [ids],
+      )
       .catch((err: unknown) => this.logger.warn({ err }, 'could not count a failed outbox attempt'))
   }
 

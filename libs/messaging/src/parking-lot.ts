@@ -21,7 +21,11 @@ export interface ParkedMessage {
  * Reads up to `limit` parked messages without removing them: they are fetched unacked and
  * returned to the queue when the channel closes, in their original order.
  */
-export async function listParked(connection: AmqpConnection, consumer: string, options: { limit?: number } = {}): Promise<ParkedMessage[]> {
+export async function listParked(
+  connection: AmqpConnection,
+  consumer: string,
+  options: { limit?: number } = {},
+): Promise<ParkedMessage[]> {
   const queue = consumerTopology(consumer).parkingQueue
   const channel = await (await connection.ready()).createChannel()
   try {
@@ -42,7 +46,11 @@ export async function listParked(connection: AmqpConnection, consumer: string, o
  * returns their message ids. Each is removed from the parking queue only after the broker
  * confirmed the copy, so a crash mid-way duplicates rather than loses (the inbox absorbs it).
  */
-export async function replayParked(connection: AmqpConnection, consumer: string, options: { limit?: number } = {}): Promise<string[]> {
+export async function replayParked(
+  connection: AmqpConnection,
+  consumer: string,
+  options: { limit?: number } = {},
+): Promise<string[]> {
   const topology = consumerTopology(consumer)
   const channel = await (await connection.ready()).createConfirmChannel()
   try {

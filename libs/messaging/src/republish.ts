@@ -8,7 +8,12 @@ import { republishableHeaders } from './headers.ts'
  * `headers` are merged over the original's (minus the broker's dead-letter bookkeeping);
  * a header set to undefined is removed.
  */
-export function republish(channel: ConfirmChannel, msg: Message, queue: string, headers: Record<string, unknown>): Promise<void> {
+export function republish(
+  channel: ConfirmChannel,
+  msg: Message,
+  queue: string,
+  headers: Record<string, unknown>,
+): Promise<void> {
   const p = msg.properties
   const merged = { ...republishableHeaders(p.headers as Record<string, unknown> | undefined), ...headers }
   for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key]
@@ -23,6 +28,8 @@ export function republish(channel: ConfirmChannel, msg: Message, queue: string, 
     headers: merged,
   }
   return new Promise((resolve, reject) => {
-    channel.publish('', queue, msg.content, options, (err) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()))
+    channel.publish('', queue, msg.content, options, (err) =>
+      err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(),
+    )
   })
 }

@@ -23,7 +23,12 @@ function modelBlocks(text: string): { name: string; body: string }[] {
   for (const match of text.matchAll(/^model\s+(\w+)\s*\{([\s\S]*?)^\}/gm)) {
     const body = (match[2] ?? '')
       .split('\n')
-      .map((line) => line.replace(/\/\/.*$/, '').trim().replace(/\s+/g, ' '))
+      .map((line) =>
+        line
+          .replace(/\/\/.*$/, '')
+          .trim()
+          .replace(/\s+/g, ' '),
+      )
       .filter(Boolean)
       .join('\n')
     blocks.push({ name: match[1] ?? '', body })

@@ -47,7 +47,11 @@ export function consumerTopology(
 }
 
 /** Retry queue for the delay after failed attempt `attempt` (1-based); the last delay repeats. */
-export function retryQueueFor(topology: ConsumerTopology, retryDelaysMs: readonly number[], attempt: number): string {
+export function retryQueueFor(
+  topology: ConsumerTopology,
+  retryDelaysMs: readonly number[],
+  attempt: number,
+): string {
   const delays = retryDelaysMs.length ? retryDelaysMs : DEFAULT_RETRY_DELAYS_MS
   const delayMs = delays[Math.min(attempt, delays.length) - 1]
   const queue = topology.retryQueues.find((q) => q.delayMs === delayMs)
@@ -55,15 +59,25 @@ export function retryQueueFor(topology: ConsumerTopology, retryDelaysMs: readonl
   return queue.name
 }
 
-export async function assertEventExchange(channel: Channel, exchange: string = DEFAULT_EXCHANGE): Promise<void> {
+export async function assertEventExchange(
+  channel: Channel,
+  exchange: string = DEFAULT_EXCHANGE,
+): Promise<void> {
   await channel.assertExchange(exchange, 'topic', { durable: true })
 }
 
 /** Declares (idempotently) the exchange, the consumer's queues and one binding per event name. */
-export async function assertConsumerTopology(channel: Channel, topology: ConsumerTopology, events: readonly string[]): Promise<void> {
+export async function assertConsumerTopology(
+  channel: Channel,
+  topology: ConsumerTopology,
+  events: readonly string[],
+): Promise<void> {
   await assertEventExchange(channel, topology.exchange)
   // Classic, so an operator peeking at it (get, then requeue) keeps the order and burns no delivery limit.
-  await channel.assertQueue(topology.parkingQueue, { durable: true, arguments: { 'x-queue-type': 'classic' } })
+  await channel.assertQueue(topology.parkingQueue, {
+    durable: true,
+    arguments: { 'x-queue-type': 'classic' },
+  })
   await channel.assertQueue(topology.queue, {
     durable: true,
     arguments: {

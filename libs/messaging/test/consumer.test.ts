@@ -27,7 +27,12 @@ describe('consumer', () => {
 
   async function publish(name: string, body: unknown, messageId = randomUUID()): Promise<string> {
     const content = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body))
-    publisher.publish(DEFAULT_EXCHANGE, name, content, { messageId, type: name, persistent: true, contentType: 'application/json' })
+    publisher.publish(DEFAULT_EXCHANGE, name, content, {
+      messageId,
+      type: name,
+      persistent: true,
+      contentType: 'application/json',
+    })
     await publisher.waitForConfirms()
     return messageId
   }
@@ -38,12 +43,16 @@ describe('consumer', () => {
     try {
       const ids = Array.from({ length: 5 }, () => randomUUID())
       for (let copy = 0; copy < 3; copy++) {
-        for (const [i, id] of ids.entries()) await publish('points.awarded.v1', { payload: { points: i } }, id)
+        for (const [i, id] of ids.entries())
+          await publish('points.awarded.v1', { payload: { points: i } }, id)
       }
-      await waitUntil(async () => {
-        const outcomes = await env.outcomes(name)
-        return (outcomes.handled ?? 0) + (outcomes.duplicate ?? 0) === 15
-      }, { message: 'all 15 deliveries processed' })
+      await waitUntil(
+        async () => {
+          const outcomes = await env.outcomes(name)
+          return (outcomes.handled ?? 0) + (outcomes.duplicate ?? 0) === 15
+        },
+        { message: 'all 15 deliveries processed' },
+      )
       assert.deepEqual(await env.outcomes(name), { handled: 5, duplicate: 10 })
       assert.deepEqual(await env.effectsOf(name), new Map(ids.map((id) => [id, 1])))
       assert.equal(await env.prisma.inboxMessage.count({ where: { consumer: name } }), 5)
@@ -77,15 +86,30 @@ describe('consumer', () => {
     })
     try {
       const id = await publish('points.expired.v1', { payload: { points: 7 } })
-      const [parked] = await waitUntil(async () => {
-        const list = await listParked(connection, name)
-        return list.length ? list : undefined
-      }, { message: 'the message reaches the parking queue' })
+      const [parked] = await waitUntil(
+        async () => {
+          const list = await listParked(connection, name)
+          return list.length ? list : undefined
+        },
+        { message: 'the message reaches the parking queue' },
+      )
 
-      assert.deepEqual(attempts.map((a) => a.attempt), [1, 2, 3])
-      assert.deepEqual(attempts.map((a) => a.via), [undefined, `${name}.retry.60`, `${name}.retry.150`])
-      assert.ok((attempts[1]?.at ?? 0) - (attempts[0]?.at ?? 0) >= delays[0]! - 10, 'first retry waited its delay')
-      assert.ok((attempts[2]?.at ?? 0) - (attempts[1]?.at ?? 0) >= delays[1]! - 10, 'second retry waited its delay')
+      assert.deepEqual(
+        attempts.map((a) => a.attempt),
+        [1, 2, 3],
+      )
+      assert.deepEqual(
+        attempts.map((a) => a.via),
+        [undefined, `${name}.retry.60`, `${name}.retry.150`],
+      )
+      assert.ok(
+        (attempts[1]?.at ?? 0) - (attempts[0]?.at ?? 0) >= delays[0]! - 10,
+        'first retry waited its delay',
+      )
+      assert.ok(
+        (attempts[2]?.at ?? 0) - (attempts[1]?.at ?? 0) >= delays[1]! - 10,
+        'second retry waited its delay',
+      )
       assert.equal(parked?.messageId, id)
       assert.equal(parked?.reason, 'failed')
       assert.equal(parked?.attempts, 3)
@@ -95,7 +119,9 @@ describe('consumer', () => {
 
       healthy = true
       assert.deepEqual(await replayParked(connection, name, { limit: 10 }), [id])
-      await waitUntil(async () => (await env.effectsOf(name)).get(id) === 1, { message: 'the replayed message is handled' })
+      await waitUntil(async () => (await env.effectsOf(name)).get(id) === 1, {
+        message: 'the replayed message is handled',
+      })
       assert.equal(attempts.length, 3, 'no further failing attempt')
       assert.deepEqual(await listParked(connection, name), [])
     } finally {
@@ -122,10 +148,13 @@ describe('consumer', () => {
     try {
       const wrongShape = await publish('points.awarded.v1', { payload: { points: 'many' } })
       const notJson = await publish('points.awarded.v1', 'not json at all')
-      const parked = await waitUntil(async () => {
-        const list = await listParked(connection, name)
-        return list.length === 2 ? list : undefined
-      }, { message: 'both messages parked' })
+      const parked = await waitUntil(
+        async () => {
+          const list = await listParked(connection, name)
+          return list.length === 2 ? list : undefined
+        },
+        { message: 'both messages parked' },
+      )
       assert.deepEqual(parked.map((p) => p.messageId).sort(), [wrongShape, notJson].sort())
       assert.ok(parked.every((p) => p.reason === 'invalid' && p.attempts === undefined))
       assert.equal(invocations, 0)

@@ -39,12 +39,20 @@ describe('outbox relay', () => {
       )
       const traceId = '4bf92f3577b34da6a3ce929d0e0e4736'
       const spanId = '00f067aa0ba902b7'
-      const requestContext = trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId, traceFlags: TraceFlags.SAMPLED })
+      const requestContext = trace.setSpanContext(ROOT_CONTEXT, {
+        traceId,
+        spanId,
+        traceFlags: TraceFlags.SAMPLED,
+      })
       const id = await context.with(requestContext, () =>
-        env.prisma.$transaction((tx) => enqueue(tx, { name: 'order.placed.v1', payload: { orderId: 'committed' } })),
+        env.prisma.$transaction((tx) =>
+          enqueue(tx, { name: 'order.placed.v1', payload: { orderId: 'committed' } }),
+        ),
       )
       relay.start()
-      await waitUntil(async () => (await unpublished()) === 0 && collector.messages.length > 0, { message: 'the committed event is published' })
+      await waitUntil(async () => (await unpublished()) === 0 && collector.messages.length > 0, {
+        message: 'the committed event is published',
+      })
 
       assert.equal(await env.prisma.outboxMessage.count(), 1, 'the rolled-back row never existed')
       assert.equal(collector.messages.length, 1)
@@ -56,7 +64,9 @@ describe('outbox relay', () => {
       assert.deepEqual(message?.body, {
         id,
         name: 'order.placed.v1',
-        occurredAt: (await env.prisma.outboxMessage.findUniqueOrThrow({ where: { id } })).createdAt.toISOString(),
+        occurredAt: (
+          await env.prisma.outboxMessage.findUniqueOrThrow({ where: { id } })
+        ).createdAt.toISOString(),
         producer: 'order',
         payload: { orderId: 'committed' },
       })
@@ -73,7 +83,12 @@ describe('outbox relay', () => {
     const crashing = env.pool()
     failOnce(crashing, 'UPDATE outbox_messages SET published_at')
     const killed = new OutboxRelay({ connection, pool: crashing, producer: 'order' })
-    const successor = new OutboxRelay({ connection, pool: env.pool(), producer: 'order', pollIntervalMs: 100 })
+    const successor = new OutboxRelay({
+      connection,
+      pool: env.pool(),
+      producer: 'order',
+      pollIntervalMs: 100,
+    })
     try {
       const ids = await env.prisma.$transaction(async (tx) => [
         await enqueue(tx, { name: 'stock.released.v1', payload: { n: 1 } }),
@@ -81,15 +96,23 @@ describe('outbox relay', () => {
         await enqueue(tx, { name: 'stock.released.v1', payload: { n: 3 } }),
       ])
       await assert.rejects(killed.publishBatch(), /killed/)
-      await waitUntil(() => collector.messages.length === 3, { message: 'the killed relay published its batch' })
+      await waitUntil(() => collector.messages.length === 3, {
+        message: 'the killed relay published its batch',
+      })
       assert.equal(await unpublished(), 3, 'nothing was marked published')
 
       successor.start()
-      await waitUntil(async () => (await unpublished()) === 0 && collector.messages.length === 6, { message: 'the successor republished' })
+      await waitUntil(async () => (await unpublished()) === 0 && collector.messages.length === 6, {
+        message: 'the successor republished',
+      })
       for (const id of ids) assert.equal(collector.messages.filter((m) => m.messageId === id).length, 2)
 
-      await waitUntil(async () => (await env.effectsOf(consumerName)).size === 3, { message: 'every event handled' })
-      await waitUntil(async () => (await env.outcomes(consumerName)).duplicate === 3, { message: 'duplicates absorbed' })
+      await waitUntil(async () => (await env.effectsOf(consumerName)).size === 3, {
+        message: 'every event handled',
+      })
+      await waitUntil(async () => (await env.outcomes(consumerName)).duplicate === 3, {
+        message: 'duplicates absorbed',
+      })
       assert.deepEqual(await env.effectsOf(consumerName), new Map(ids.map((id) => [id, 1])))
     } finally {
       await successor.stop()
@@ -100,7 +123,16 @@ describe('outbox relay', () => {
 
   test('two relays running concurrently on one outbox publish each row once', async () => {
     const collector = await collectMessages(connection, 'deal.opened.v1')
-    const relays = [1, 2].map(() => new OutboxRelay({ connection, pool: env.pool(), producer: 'catalog', batchSize: 5, pollIntervalMs: 50 }))
+    const relays = [1, 2].map(
+      () =>
+        new OutboxRelay({
+          connection,
+          pool: env.pool(),
+          producer: 'catalog',
+          batchSize: 5,
+          pollIntervalMs: 50,
+        }),
+    )
     try {
       for (const relay of relays) relay.start()
       const ids = (
@@ -108,7 +140,8 @@ describe('outbox relay', () => {
           Array.from({ length: 20 }, (_, t) =>
             env.prisma.$transaction(async (tx) => {
               const written: string[] = []
-              for (let i = 0; i < 5; i++) written.push(await enqueue(tx, { name: 'deal.opened.v1', payload: { t, i } }))
+              for (let i = 0; i < 5; i++)
+                written.push(await enqueue(tx, { name: 'deal.opened.v1', payload: { t, i } }))
               return written
             }),
           ),

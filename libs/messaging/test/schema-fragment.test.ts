@@ -10,9 +10,15 @@ test('the test fixture schema carries the canonical outbox and inbox models unch
 })
 
 test('a schema whose copy of the outbox model drifted is reported', () => {
-  const drifted = fixtureSchema.replace('attempts    Int       @default(0)', 'attempts    BigInt    @default(0)')
+  const drifted = fixtureSchema.replace(
+    'attempts    Int       @default(0)',
+    'attempts    BigInt    @default(0)',
+  )
   assert.notEqual(drifted, fixtureSchema)
   assert.deepEqual(missingMessagingModels(drifted), ['OutboxMessage'])
-  assert.deepEqual(missingMessagingModels('model Other {\n  id Int @id\n}\n'), ['OutboxMessage', 'InboxMessage'])
+  assert.deepEqual(missingMessagingModels('model Other {\n  id Int @id\n}\n'), [
+    'OutboxMessage',
+    'InboxMessage',
+  ])
   assert.match(messagingPrismaModels(), /@@map\("outbox_messages"\)/)
 })

@@ -19,7 +19,9 @@ const sink = await startMailSink({
   smtpPort: port('MAIL_SINK_SMTP_PORT', 1025),
   httpPort: port('MAIL_SINK_HTTP_PORT', 8025),
 })
-console.log(`mail sink: SMTP on ${host}:${sink.smtpPort}, messages at http://${host}:${sink.httpPort}/messages`)
+console.log(
+  `mail sink: SMTP on ${host}:${sink.smtpPort}, messages at http://${host}:${sink.httpPort}/messages`,
+)
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

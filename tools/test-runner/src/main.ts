@@ -42,6 +42,7 @@ if (!skipChecks) {
     // The boundary rule reads Nx's project graph and silently skips itself without one.
     ['project graph', 'npx', ['nx', 'show', 'projects']],
     ['lint and module boundaries', 'npx', ['eslint', '--max-warnings=0', '.']],
+    ['formatting', 'npx', ['prettier', '--check', '--log-level=warn', '.']],
     [
       'migrations match schemas',
       process.execPath,

@@ -27,7 +27,8 @@ export async function collectMessages(
   const channel: Channel = await (await connection.ready()).createChannel()
   await assertEventExchange(channel, exchange)
   const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true })
-  for (const key of typeof routingKeys === 'string' ? [routingKeys] : routingKeys) await channel.bindQueue(queue, exchange, key)
+  for (const key of typeof routingKeys === 'string' ? [routingKeys] : routingKeys)
+    await channel.bindQueue(queue, exchange, key)
   const messages: CollectedMessage[] = []
   await channel.consume(
     queue,

@@ -9,7 +9,10 @@ interface ManagementConnection {
 }
 
 /** Force-closes every connection whose client-provided name is `connectionName`; returns how many. */
-export async function forceCloseConnection(connectionName: string, options: { timeoutMs?: number } = {}): Promise<number> {
+export async function forceCloseConnection(
+  connectionName: string,
+  options: { timeoutMs?: number } = {},
+): Promise<number> {
   const base = new URL(managementUrl)
   const headers = {
     authorization: `Basic ${Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64')}`,
@@ -20,7 +23,9 @@ export async function forceCloseConnection(connectionName: string, options: { ti
   while (!matching.length && Date.now() < deadline) {
     const res = await fetch(`${base.origin}/api/connections?columns=name,client_properties`, { headers })
     if (!res.ok) throw new Error(`RabbitMQ management GET /connections: ${res.status}`)
-    matching = ((await res.json()) as ManagementConnection[]).filter((c) => c.client_properties?.connection_name === connectionName)
+    matching = ((await res.json()) as ManagementConnection[]).filter(
+      (c) => c.client_properties?.connection_name === connectionName,
+    )
     if (!matching.length) await new Promise((resolve) => setTimeout(resolve, 200))
   }
   for (const c of matching) {

@@ -4,7 +4,13 @@ import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { Registry } from 'prom-client'
 import { PrismaPg } from '@prisma/adapter-pg'
-import { createTestDatabase, createTestVhost, uniqueName, type TestDatabase, type TestVhost } from '@deals/testing'
+import {
+  createTestDatabase,
+  createTestVhost,
+  uniqueName,
+  type TestDatabase,
+  type TestVhost,
+} from '@deals/testing'
 import { z } from 'zod'
 import { consume, openAmqpConnection, type AmqpConnection, type Consumer } from '../../src/index.ts'
 import { PrismaClient } from '../prisma-fixture/src/generated/prisma/client.ts'
@@ -25,7 +31,12 @@ export interface MessagingEnv {
   /** A handler that writes one effect row per message, the way a real consumer changes state. */
   recordEffect(consumer: string): (message: { id: string }, tx: EffectWriter) => Promise<void>
   /** Starts a consumer of `events` whose only work is `recordEffect`. */
-  consumeIntoEffects(connection: AmqpConnection, consumer: string, events: string[], options?: { prefetch?: number }): Promise<Consumer>
+  consumeIntoEffects(
+    connection: AmqpConnection,
+    consumer: string,
+    events: string[],
+    options?: { prefetch?: number },
+  ): Promise<Consumer>
   /** Effect rows written by `consumer`'s test handler, counted per message id. */
   effectsOf(consumer: string): Promise<Map<string, number>>
   /** The consumer's messages by outcome (handled, duplicate, retried, parked, invalid), from `registry`. */
@@ -54,7 +65,12 @@ export async function createMessagingEnv(prefix: string): Promise<MessagingEnv> 
       return pool
     },
     async connect(name = uniqueName(prefix)) {
-      const connection = await openAmqpConnection({ url: vhost.url, name, initialDelayMs: 50, maxDelayMs: 500 })
+      const connection = await openAmqpConnection({
+        url: vhost.url,
+        name,
+        initialDelayMs: 50,
+        maxDelayMs: 500,
+      })
       connections.push(connection)
       return connection
     },
@@ -72,13 +88,19 @@ export async function createMessagingEnv(prefix: string): Promise<MessagingEnv> 
       })
     },
     async effectsOf(consumer) {
-      const rows = await prisma.effect.groupBy({ by: ['messageId'], where: { consumer }, _count: { _all: true } })
+      const rows = await prisma.effect.groupBy({
+        by: ['messageId'],
+        where: { consumer },
+        _count: { _all: true },
+      })
       return new Map(rows.map((r) => [r.messageId, r._count._all]))
     },
     async outcomes(consumer) {
       const metric = registry.getSingleMetric('messaging_consumer_messages_total')
       const values = metric ? (await metric.get()).values : []
-      return Object.fromEntries(values.filter((v) => v.labels.consumer === consumer).map((v) => [String(v.labels.outcome), v.value]))
+      return Object.fromEntries(
+        values.filter((v) => v.labels.consumer === consumer).map((v) => [String(v.labels.outcome), v.value]),
+      )
     },
     async cleanup() {
       await Promise.allSettled(connections.map((c) => c.close()))
