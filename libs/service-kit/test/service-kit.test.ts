@@ -267,3 +267,38 @@ describe('discovery registration', () => {
     assert.equal(consul.services().length, 0)
   })
 })
+
+describe('graceful shutdown', () => {
+  test('closing lets an in-flight request finish, reports not ready, and refuses new work', async (t) => {
+    const app = createServer({ service: 'kit-test', logLevel: 'silent' })
+    t.after(() => app.close())
+    await app.register(serviceKit, {
+      service: 'kit-test',
+      title: 't',
+      gatewaySigningSecret: TEST_GATEWAY_SECRET,
+    })
+    let release!: () => void
+    const released = new Promise<void>((resolve) => (release = resolve))
+    let started!: () => void
+    const inFlight = new Promise<void>((resolve) => (started = resolve))
+    app.get('/slow', async () => {
+      started()
+      await released
+      return { finished: true }
+    })
+    await app.listen({ host: '127.0.0.1', port: 0 })
+    const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+
+    const slow = fetch(`${url}/slow`, { headers: gatewayHeaders() })
+    await inFlight
+    const closing = app.close()
+    const during = await fetch(`${url}/readyz`).catch((err: Error) => err)
+    if (!(during instanceof Error)) assert.equal(during.status, 503, 'not ready while draining')
+    release()
+    const res = await slow
+    assert.equal(res.status, 200)
+    assert.deepEqual(await res.json(), { finished: true })
+    await closing
+    await assert.rejects(fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) }))
+  })
+})
