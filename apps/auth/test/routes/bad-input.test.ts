@@ -28,7 +28,7 @@ interface Case {
   payload?: string
   contentType?: string
   query?: string
-  params?: 'bad'
+  params?: 'bad' | 'too-long'
   codes: string[]
 }
 
@@ -78,13 +78,17 @@ function casesFor(route: RouteOptions): Case[] {
     if (!schema.querystring.safeParse({}).success)
       cases.push({ name: 'a missing query', query: '', codes: ['VALIDATION_FAILED'] })
   }
-  if (schema?.params) cases.push({ name: 'bad path parameters', params: 'bad', codes: ['VALIDATION_FAILED'] })
+  if (schema?.params) {
+    cases.push({ name: 'bad path parameters', params: 'bad', codes: ['VALIDATION_FAILED'] })
+    cases.push({ name: 'an over-long path parameter', params: 'too-long', codes: ['PARAMETER_TOO_LONG'] })
+  }
   return cases
 }
 
-function urlFor(route: RouteOptions, params: 'bad' | 'good', query?: string) {
-  // Kept under the router's 100-character parameter limit, past which Fastify answers 414 before any handler.
-  const path = route.url.replace(/:([A-Za-z]+)/g, () => (params === 'bad' ? 'not%20an%20id!' : randomUUID()))
+const PARAMETER = { good: () => randomUUID(), bad: () => 'not%20an%20id!', 'too-long': () => 'x'.repeat(500) }
+
+function urlFor(route: RouteOptions, params: keyof typeof PARAMETER, query?: string) {
+  const path = route.url.replace(/:([A-Za-z]+)/g, PARAMETER[params])
   return query === undefined ? path : `${path}?${query}`
 }
 
