@@ -24,12 +24,7 @@ export { callerPlugin, type CallerOptions } from './plugins/caller.ts'
 export { requireIdentity, requireRole, requireUser } from './plugins/caller.ts'
 export { discoveryPlugin, type DiscoveryPluginOptions } from './plugins/discovery.ts'
 export { redisPlugin, type RedisPluginOptions } from './plugins/redis.ts'
-export {
-  createPrismaClient,
-  prismaPlugin,
-  type PrismaLike,
-  type PrismaPluginOptions,
-} from './plugins/prisma.ts'
+export { createPrismaClient, type PrismaLike, type PrismaPluginOptions } from './plugins/prisma.ts'
 export {
   signIdentityHeaders,
   verifyIdentityHeaders,

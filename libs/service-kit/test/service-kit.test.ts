@@ -20,6 +20,18 @@ import { buyerIdentity } from '@deals/contracts/testing'
 
 const SoldOut = defineError('SOLD_OUT', 409, 'The deal is sold out')
 
+/** A kit-built app with no routes of its own, closed when the test ends. */
+async function bareApp(t: { after(fn: () => unknown): void }) {
+  const app = createServer({ service: 'kit-test', logLevel: 'silent' })
+  t.after(() => app.close())
+  await app.register(serviceKit, {
+    service: 'kit-test',
+    title: 't',
+    gatewaySigningSecret: TEST_GATEWAY_SECRET,
+  })
+  return app
+}
+
 async function buildApp() {
   const app = createServer({ service: 'kit-test', logLevel: 'silent', bodyLimit: 1024 })
   await app.register(serviceKit, {
@@ -195,13 +207,8 @@ describe('service kit', () => {
     assert.match(metrics.body, /http_server_request_duration_seconds_count\{[^}]*route="\/things"/)
   })
 
-  test('readiness is 503 when a dependency check fails', async () => {
-    const other = createServer({ service: 'kit-test', logLevel: 'silent' })
-    await other.register(serviceKit, {
-      service: 'kit-test',
-      title: 't',
-      gatewaySigningSecret: TEST_GATEWAY_SECRET,
-    })
+  test('readiness is 503 when a dependency check fails', async (t) => {
+    const other = await bareApp(t)
     other.after(() =>
       other.addReadinessCheck('postgres', async () => Promise.reject(new Error('connection refused'))),
     )
@@ -209,7 +216,6 @@ describe('service kit', () => {
     const res = await other.inject('/readyz')
     assert.equal(res.statusCode, 503)
     assert.equal(res.json().checks.postgres, 'connection refused')
-    await other.close()
   })
 })
 
@@ -247,13 +253,7 @@ describe('discovery registration', () => {
   test('a service registers with Consul when it listens and deregisters before it drains', async (t) => {
     const consul = await startFakeConsul()
     t.after(() => consul.close())
-    const app = createServer({ service: 'kit-test', logLevel: 'silent' })
-    t.after(() => app.close())
-    await app.register(serviceKit, {
-      service: 'kit-test',
-      title: 't',
-      gatewaySigningSecret: TEST_GATEWAY_SECRET,
-    })
+    const app = await bareApp(t)
     await app.register(discoveryPlugin, { service: 'kit-test', env: { CONSUL_URL: consul.url } })
     await app.listen({ host: '127.0.0.1', port: 0 })
     const port = (app.server.address() as { port: number }).port
@@ -270,13 +270,7 @@ describe('discovery registration', () => {
 
 describe('graceful shutdown', () => {
   test('closing lets an in-flight request finish, reports not ready, and refuses new work', async (t) => {
-    const app = createServer({ service: 'kit-test', logLevel: 'silent' })
-    t.after(() => app.close())
-    await app.register(serviceKit, {
-      service: 'kit-test',
-      title: 't',
-      gatewaySigningSecret: TEST_GATEWAY_SECRET,
-    })
+    const app = await bareApp(t)
     let release!: () => void
     const released = new Promise<void>((resolve) => (release = resolve))
     let started!: () => void

@@ -1,6 +1,6 @@
-// A service's Prisma client (driver adapter over node-postgres) as a named connection: the
-// service passes its own generated client class, readiness runs `SELECT 1`, close on shutdown.
-import fp from 'fastify-plugin'
+// Builds a service's Prisma client on the node-postgres driver adapter. Each service wraps it
+// in its own named plugin, because Fastify decorator types are global across the workspace's
+// typecheck: two services decorating one name (`db`) with different clients would clash.
 import { PrismaPg } from '@prisma/adapter-pg'
 
 export interface PrismaLike {
@@ -24,16 +24,3 @@ export function createPrismaClient<C extends PrismaLike>({
 }: PrismaPluginOptions<C>): C {
   return createClient(new PrismaPg({ connectionString: databaseUrl, max: poolSize }))
 }
-
-export const prismaPlugin = fp<PrismaPluginOptions<PrismaLike>>(
-  async (app, options) => {
-    const client = createPrismaClient(options)
-    await client.$connect()
-    app.decorate('db', client)
-    app.addReadinessCheck('postgres', () => client.$queryRawUnsafe('SELECT 1'))
-    app.addHook('onClose', async () => {
-      await client.$disconnect()
-    })
-  },
-  { name: 'prisma', fastify: '5.x', dependencies: ['health'] },
-)
