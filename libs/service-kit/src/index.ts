@@ -13,6 +13,14 @@ export {
   ServiceUnavailable,
 } from './errors.ts'
 export { toProblem, problemFor } from './problem.ts'
+export {
+  problemResponses,
+  pageQueryShape,
+  pageOf,
+  encodeCursor,
+  decodeCursor,
+  InvalidCursor,
+} from './responses.ts'
 export { loggerOptions, maskUrl } from './logger.ts'
 export { createServer, startServer, type ServiceInstance, type ServerOptions } from './server.ts'
 export { serviceKit, type ServiceKitOptions } from './plugins/kit.ts'

@@ -1,0 +1,48 @@
+// The catalog service as a Fastify plugin: stores, products, images, categories, time deals and
+// their schedule, search, likes, follows, keyword alerts, markets, the item master import, and
+// the seller API with webhooks. Registration order: kit, connections, domain, routes.
+import fp from 'fastify-plugin'
+import { discoveryPlugin, redisPlugin, serviceKit, type ServerOptions } from '@deals/service-kit'
+import { jobsPlugin } from '@deals/jobs'
+import type { CatalogConfig } from './config.ts'
+import { databasePlugin } from './plugins/database.ts'
+import { outboxRelayPlugin } from './plugins/outbox-relay.ts'
+
+export const SERVICE_NAME = 'catalog'
+
+export interface CatalogAppOptions {
+  config: CatalogConfig
+}
+
+/** Server settings for the catalog service; image uploads need the larger body limit. */
+export function catalogServerOptions(config: CatalogConfig): ServerOptions {
+  return {
+    service: SERVICE_NAME,
+    logLevel: config.LOG_LEVEL,
+    bodyLimit: 64 * 1024,
+    trustProxy: config.TRUST_PROXY,
+  }
+}
+
+export const catalogApp = fp<CatalogAppOptions>(
+  async (app, { config }) => {
+    await app.register(serviceKit, {
+      service: SERVICE_NAME,
+      title: 'Catalog: stores, products, time deals, search, markets, item master and the seller API',
+      gatewaySigningSecret: config.GATEWAY_SIGNING_SECRET,
+    })
+    await app.register(discoveryPlugin, { service: SERVICE_NAME })
+
+    await app.register(databasePlugin, { databaseUrl: config.DATABASE_URL })
+    await app.register(redisPlugin, { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX })
+    await app.register(outboxRelayPlugin, {
+      amqpUrl: config.AMQP_URL,
+      databaseUrl: config.DATABASE_URL,
+      producer: SERVICE_NAME,
+    })
+    await app.register(jobsPlugin, { databaseUrl: config.DATABASE_URL })
+
+    // Domain plugins and routes, one line each, grouped by area.
+  },
+  { name: 'catalog-app', fastify: '5.x' },
+)
