@@ -25,6 +25,14 @@ export const catalogConfigShape = {
   S3_BUCKET: z.string().optional(),
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** Path-style addressing (`<endpoint>/<bucket>/<key>`), which MinIO and most S3 look-alikes need. */
+  S3_FORCE_PATH_STYLE: z.stringbool().default(false),
+  /** Largest accepted image upload. */
+  IMAGE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(5 * 1024 * 1024),
   /** Public URL prefix images are served under (the gateway's catalog prefix by default). */
   IMAGE_PUBLIC_BASE_URL: z.string().default('/api/catalog/images'),
   /** Shortest time between booking a deal and its start; 0 lets a deal start seconds after booking. */
@@ -37,6 +45,12 @@ export const catalogConfigShape = {
     .default(7 * 24 * 3600),
   /** Cron (UTC) of the nightly clean-up of image versions no longer referenced. */
   IMAGE_CLEANUP_CRON: z.string().default('30 18 * * *'),
+  /** How long a replaced or deleted image version stays served, for CDNs and clients holding its URL. */
+  IMAGE_CLEANUP_GRACE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(24 * 3600),
   /** Pages of an item import fetched at the same time. */
   ITEM_IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
 }
