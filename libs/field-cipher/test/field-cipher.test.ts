@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { createFieldCipher } from '../../../src/domain/crypto/field-cipher.ts'
+import { createFieldCipher } from '../src/field-cipher.ts'
 
 const key = () => randomBytes(32).toString('base64')
 

@@ -2,7 +2,7 @@
 // At start it makes sure a signing key and the configured admin account exist.
 import fp from 'fastify-plugin'
 import type { AuthConfig } from '../config.ts'
-import { createFieldCipher } from '../domain/crypto/field-cipher.ts'
+import { createFieldCipher } from '@deals/field-cipher'
 import { createPasswordHasher } from '../domain/accounts/passwords.ts'
 import { Registration } from '../domain/accounts/registration.ts'
 import { Profiles } from '../domain/accounts/profile.ts'

@@ -1,6 +1,6 @@
 // The signed-in user's own account, with the phone number decrypted for its owner.
 import { NotFound } from '@deals/service-kit'
-import type { FieldCipher } from '../crypto/field-cipher.ts'
+import type { FieldCipher } from '@deals/field-cipher'
 import type { AuthDb } from '../database.ts'
 
 export class Profiles {

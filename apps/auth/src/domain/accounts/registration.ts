@@ -3,7 +3,7 @@
 import { defineError } from '@deals/service-kit'
 import { userRegisteredV1, userVerifiedV1 } from '@deals/contracts'
 import { Prisma } from '../../generated/prisma/client.ts'
-import type { FieldCipher } from '../crypto/field-cipher.ts'
+import type { FieldCipher } from '@deals/field-cipher'
 import { newOpaqueToken, sha256 } from '../crypto/opaque-token.ts'
 import type { AuthDb, AuthTx } from '../database.ts'
 import { publishEvent } from '../events/publish-event.ts'

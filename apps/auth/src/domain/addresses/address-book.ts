@@ -1,7 +1,7 @@
 // A user's delivery addresses: at most five, exactly one default, personal fields encrypted at
 // rest. Changes lock the owner's row so concurrent requests cannot break the limit or the default.
 import { defineError, NotFound } from '@deals/service-kit'
-import type { FieldCipher } from '../crypto/field-cipher.ts'
+import type { FieldCipher } from '@deals/field-cipher'
 import { lockUser, type AuthDb, type AuthTx } from '../database.ts'
 
 export const AddressLimitReached = defineError(

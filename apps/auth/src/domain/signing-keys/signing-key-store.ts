@@ -3,7 +3,7 @@
 // for one access-token lifetime), revocation drops a key from the JWKS at once.
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose'
 import { NotFound } from '@deals/service-kit'
-import type { FieldCipher } from '../crypto/field-cipher.ts'
+import type { FieldCipher } from '@deals/field-cipher'
 import type { AuthDb, AuthTx } from '../database.ts'
 
 /** Any number, as long as it is the same across replicas and used for nothing else. */
