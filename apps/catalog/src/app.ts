@@ -7,6 +7,7 @@ import { jobsPlugin } from '@deals/jobs'
 import type { CatalogConfig } from './config.ts'
 import { databasePlugin } from './plugins/database.ts'
 import { outboxRelayPlugin } from './plugins/outbox-relay.ts'
+import { storefrontPlugin } from './plugins/storefront.ts'
 
 export const SERVICE_NAME = 'catalog'
 
@@ -43,6 +44,7 @@ export const catalogApp = fp<CatalogAppOptions>(
     await app.register(jobsPlugin, { databaseUrl: config.DATABASE_URL })
 
     // Domain plugins and routes, one line each, grouped by area.
+    await app.register(storefrontPlugin)
   },
   { name: 'catalog-app', fastify: '5.x' },
 )
