@@ -53,6 +53,18 @@ export const catalogConfigShape = {
     .default(24 * 3600),
   /** Pages of an item import fetched at the same time. */
   ITEM_IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
+  /** Attempts per webhook delivery (the first send and its retries) before it is FAILED. */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
+  /** Wait before a delivery's 2nd attempt, doubled before each next one (2 s, 4 s, 8 s ...). */
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(2000),
+  /** Longest wait between two attempts. */
+  WEBHOOK_RETRY_MAX_DELAY_MS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(3600 * 1000),
+  /** How long a webhook receiver has to answer one request. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 }
 
 export type CatalogConfig = z.infer<z.ZodObject<typeof catalogConfigShape>>
