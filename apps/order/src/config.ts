@@ -1,0 +1,41 @@
+// The order service's configuration, parsed once at start; development defaults never reach production.
+import { z } from 'zod'
+import { baseConfigShape, devDefault, loadConfig } from '@deals/service-kit'
+
+export const orderConfigShape = {
+  ...baseConfigShape,
+  PORT: z.coerce.number().int().min(0).max(65535).default(3004),
+  DATABASE_URL: devDefault(z.string().url(), 'postgresql://postgres@127.0.0.1:5432/deals_order'),
+  REDIS_URL: devDefault(z.string().url(), 'redis://127.0.0.1:6379'),
+  REDIS_KEY_PREFIX: z.string().default('order:'),
+  /** The broker order events go to, and catalog deal events come from. */
+  AMQP_URL: devDefault(z.string().url(), 'amqp://guest:guest@127.0.0.1:5672'),
+  TRUST_PROXY: z.string().default('loopback'),
+  /** Shared with the queue service, which signs the admission tokens this service checks. */
+  ADMISSION_TOKEN_SECRET: devDefault(z.string().min(32), 'dev-only-admission-token-secret-change-me!!'),
+  /** The previous secret, still accepted while a rotation is under way. */
+  ADMISSION_TOKEN_PREVIOUS_SECRET: z.string().min(32).optional(),
+  /** How long reserved stock waits for payment; an order that cannot commit by then is not placed. */
+  RESERVATION_TTL_SECONDS: z.coerce.number().int().min(5).default(600),
+  /** Cron (UTC) of the sweep that releases reservations whose order never committed. */
+  RESERVATION_SWEEP_CRON: z.string().default('* * * * *'),
+  /**
+   * How long a stock rebuild waits before reading PostgreSQL, so that orders reserved in Redis
+   * before it lost its data have committed or failed (longer than placing an order may take, 15 s
+   * at most).
+   */
+  STOCK_REBUILD_SETTLE_MS: z.coerce.number().int().min(0).default(15_000),
+  /** How long a retry waits for the same key's first request to finish before a 409. */
+  IDEMPOTENCY_WAIT_MS: z.coerce.number().int().min(0).default(3000),
+  /** How long answers are kept in Redis for replay (PostgreSQL keeps the orders' for good). */
+  IDEMPOTENCY_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(24 * 3600),
+}
+
+export type OrderConfig = z.infer<z.ZodObject<typeof orderConfigShape>>
+
+export const loadOrderConfig = (env: Record<string, string | undefined> = process.env): OrderConfig =>
+  loadConfig(orderConfigShape, env)

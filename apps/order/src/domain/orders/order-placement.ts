@@ -1,0 +1,226 @@
+// POST /: turns a buyer's request into a reservation and a durable order. One Lua script checks
+// the admission token, the per-user limit, that the deal is open and the stock, and reserves;
+// refusals never touch PostgreSQL. A reservation becomes an order (PENDING_PAYMENT), its saga,
+// the Idempotency-Key's answer, `order.placed.v1` and the expiry job in one transaction that
+// commits before the 201 goes out; if that write fails, the reservation is released.
+import { v7 as uuidv7 } from 'uuid'
+import { AdmissionTokenError, type AdmissionVerifier } from '@deals/admission'
+import { enqueue } from '@deals/messaging'
+import { orderPlacedV1, stockSoldOutV1, type EventPayload, type PaymentMethod } from '@deals/contracts'
+import type { JobScheduler } from '@deals/jobs'
+import type { OrderDb, OrderTx } from '../database.ts'
+import type { StockCounters } from '../inventory/stock-counters.ts'
+import type { StockRebuild } from '../inventory/stock-rebuild.ts'
+import type { StockReturns } from '../inventory/stock-returns.ts'
+import {
+  JSON_CONTENT_TYPE,
+  type IdempotencyClaim,
+  type IdempotencyStore,
+  type StoredAnswer,
+} from '../idempotency/idempotency-store.ts'
+import {
+  AdmissionRequired,
+  DealNotOpen,
+  OrderNotSaved,
+  PurchaseLimitExceeded,
+  SoldOut,
+} from './order-errors.ts'
+import type { PurchaseMetrics } from './purchase-metrics.ts'
+import { RESERVATION_EXPIRY_JOB } from './reservation-expiry.ts'
+
+export interface PlaceOrderRequest {
+  dealId: string
+  quantity: number
+  admissionToken?: string | undefined
+  addressId?: string | undefined
+  paymentMethod: PaymentMethod
+}
+
+export interface OrderPlacementDeps {
+  db: OrderDb
+  stock: StockCounters
+  rebuild: StockRebuild
+  returns: StockReturns
+  admission: AdmissionVerifier
+  idempotency: IdempotencyStore
+  jobs: JobScheduler
+  metrics: PurchaseMetrics
+  reservationTtlSeconds: number
+  logger: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void }
+}
+
+/** Bounds of the order write; what keeps it within the reservation is `commitBefore`. */
+const WRITE_BOUNDS = { maxWait: 5000, timeout: 10_000 }
+
+type Admission = { jti: string; expiresAt: Date } | { refused: string } | undefined
+
+export class OrderPlacement {
+  constructor(private readonly deps: OrderPlacementDeps) {}
+
+  /** The answer to send: a fresh 201, or an earlier answer found durably for the same key. */
+  async place(userId: string, request: PlaceOrderRequest, claim: IdempotencyClaim): Promise<StoredAnswer> {
+    const { stock, metrics, reservationTtlSeconds } = this.deps
+    const now = new Date()
+    const admission = await this.checkAdmission(userId, request, now)
+    const reservationId = uuidv7()
+    const deadline = new Date(now.getTime() + reservationTtlSeconds * 1000)
+    const { outcome, remaining } = await stock.reserve({
+      dealId: request.dealId,
+      reservationId,
+      userId,
+      quantity: request.quantity,
+      deadline,
+      now,
+      ...(admission && 'jti' in admission ? { admission } : {}),
+    })
+    metrics.reservation(outcome)
+    switch (outcome) {
+      case 'RESERVED':
+        return this.save({ userId, request, claim, reservationId, deadline, remaining })
+      case 'UNKNOWN_DEAL':
+        return this.deps.rebuild.refuseWhileMissing(request.dealId)
+      case 'DEAL_NOT_OPEN':
+        throw DealNotOpen()
+      case 'ADMISSION_REQUIRED':
+        throw AdmissionRequired(
+          admission && 'refused' in admission
+            ? `The admission token was refused (${admission.refused.toLowerCase().replace('_', ' ')})`
+            : undefined,
+        )
+      case 'ADMISSION_USED':
+        throw AdmissionRequired('The admission token was already used')
+      case 'PURCHASE_LIMIT_EXCEEDED':
+        // A retry of a request that did order, after Redis forgot its answer, lands here.
+        return (await this.deps.idempotency.durableAnswer(claim)) ?? throwError(PurchaseLimitExceeded())
+      case 'SOLD_OUT':
+        throw SoldOut(remaining > 0 ? `Only ${remaining} left` : undefined, { remaining })
+    }
+  }
+
+  private async checkAdmission(userId: string, request: PlaceOrderRequest, now: Date): Promise<Admission> {
+    if (request.admissionToken === undefined) return undefined
+    try {
+      const claims = await this.deps.admission.verify(request.admissionToken, {
+        userId,
+        dealId: request.dealId,
+        now,
+      })
+      return { jti: claims.jti, expiresAt: claims.expiresAt }
+    } catch (error) {
+      if (error instanceof AdmissionTokenError) return { refused: error.reason }
+      throw error
+    }
+  }
+
+  private async save(placement: {
+    userId: string
+    request: PlaceOrderRequest
+    claim: IdempotencyClaim
+    reservationId: string
+    deadline: Date
+    remaining: number
+  }): Promise<StoredAnswer> {
+    const { db, idempotency, jobs, metrics } = this.deps
+    const { userId, request, claim, reservationId: orderId, deadline, remaining } = placement
+    const answer: StoredAnswer = {
+      statusCode: 201,
+      contentType: JSON_CONTENT_TYPE,
+      body: JSON.stringify({ orderId, status: 'PENDING_PAYMENT' }),
+    }
+    try {
+      await db.$transaction(async (tx) => {
+        const deal = await tx.deal.findUniqueOrThrow({ where: { id: request.dealId } })
+        const order = await tx.order.create({
+          data: {
+            id: orderId,
+            userId,
+            sellerId: deal.sellerId,
+            dealId: deal.id,
+            productId: deal.productId,
+            productName: deal.productName,
+            quantity: request.quantity,
+            unitPrice: deal.dealPrice,
+            amount: deal.dealPrice * request.quantity,
+            paymentMethod: request.paymentMethod,
+            addressId: request.addressId ?? null,
+            reservationExpiresAt: deadline,
+          },
+        })
+        await tx.purchaseSaga.create({ data: { orderId, state: 'AWAITING_PAYMENT', deadline } })
+        await idempotency.record(tx, claim, answer)
+        const placed: EventPayload<typeof orderPlacedV1> = {
+          orderId,
+          userId,
+          sellerId: order.sellerId,
+          dealId: deal.id,
+          productId: order.productId,
+          productName: order.productName,
+          quantity: order.quantity,
+          unitPrice: order.unitPrice,
+          amount: order.amount,
+          paymentMethod: order.paymentMethod,
+          reservationExpiresAt: deadline.toISOString(),
+          placedAt: order.createdAt.toISOString(),
+        }
+        await enqueue(tx, { name: orderPlacedV1.name, payload: placed })
+        if (remaining === 0) {
+          const soldOut: EventPayload<typeof stockSoldOutV1> = {
+            dealId: deal.id,
+            at: new Date().toISOString(),
+          }
+          await enqueue(tx, { name: stockSoldOutV1.name, payload: soldOut })
+        }
+        await jobs.scheduleAt(RESERVATION_EXPIRY_JOB, { orderId }, deadline, { tx, key: orderId })
+        await commitBefore(tx, deadline)
+      }, WRITE_BOUNDS)
+    } catch (error) {
+      return this.compensate(error, { dealId: request.dealId, orderId, claim, answer })
+    }
+    if (remaining === 0) metrics.soldOut()
+    return answer
+  }
+
+  /**
+   * The order write failed. If it in fact committed (the failure was in answering), the order
+   * stands; if it did not, the reservation is released. If that cannot be told, the reservation
+   * is left to the sweeper, which releases it after its deadline unless the order exists.
+   */
+  private async compensate(
+    error: unknown,
+    context: { dealId: string; orderId: string; claim: IdempotencyClaim; answer: StoredAnswer },
+  ): Promise<StoredAnswer> {
+    const { db, returns, idempotency, logger } = this.deps
+    const { dealId, orderId, claim, answer } = context
+    const committed = await db.order.count({ where: { id: orderId } }).then(
+      (n) => n > 0,
+      () => undefined,
+    )
+    if (committed) return answer
+    if (committed === false)
+      await returns
+        .release(dealId, orderId)
+        .catch((err: unknown) =>
+          logger.error({ err, orderId }, 'reservation release failed; the sweeper will'),
+        )
+    if (isUniqueViolation(error)) {
+      const earlier = await idempotency.durableAnswer(claim)
+      if (earlier) return earlier
+    }
+    logger.error({ err: error, orderId, dealId }, 'order write failed; reservation released')
+    throw OrderNotSaved()
+  }
+}
+
+/** Refuses to commit past the reservation's deadline, after which the sweeper may release it. */
+async function commitBefore(tx: OrderTx, deadline: Date): Promise<void> {
+  const [row] = await tx.$queryRaw<{ intime: boolean }[]>`SELECT clock_timestamp() < ${deadline} AS intime`
+  if (!row?.intime) throw new Error('the reservation deadline passed before the order could commit')
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string }).code === 'P2002'
+}
+
+function throwError(error: Error): never {
+  throw error
+}
