@@ -7,6 +7,9 @@ import { jobsPlugin } from '@deals/jobs'
 import type { CatalogConfig } from './config.ts'
 import { databasePlugin } from './plugins/database.ts'
 import { outboxRelayPlugin } from './plugins/outbox-relay.ts'
+import { webhooksPlugin } from './plugins/webhooks.ts'
+import { webhookEventConsumerPlugin } from './plugins/webhook-event-consumer.ts'
+import { sellerApiRoutes } from './routes/seller-api/routes.ts'
 import { storefrontPlugin } from './plugins/storefront.ts'
 
 export const SERVICE_NAME = 'catalog'
@@ -45,6 +48,9 @@ export const catalogApp = fp<CatalogAppOptions>(
 
     // Domain plugins and routes, one line each, grouped by area.
     await app.register(storefrontPlugin)
+    await app.register(webhooksPlugin, { config })
+    await app.register(webhookEventConsumerPlugin)
+    await app.register(sellerApiRoutes)
   },
   { name: 'catalog-app', fastify: '5.x' },
 )

@@ -1,0 +1,75 @@
+// The events a partner can subscribe a webhook to, and how a broker message becomes the body a
+// webhook receives. Deal events are the catalog's own snapshots; order events come from the order
+// service and are read tolerantly: only the fields below are passed on, never buyer data.
+import { z } from 'zod'
+import { DEAL_EVENTS, dealSnapshotSchema } from '@deals/contracts'
+
+export const DEAL_WEBHOOK_EVENTS = DEAL_EVENTS.map((event) => event.name)
+
+/** The order lifecycle as the order service publishes it (`order.<step>.v1`). */
+export const ORDER_WEBHOOK_EVENTS = [
+  'order.placed.v1',
+  'order.paid.v1',
+  'order.cancelled.v1',
+  'order.shipped.v1',
+  'order.delivered.v1',
+  'order.return-requested.v1',
+  'order.returned.v1',
+  'order.return-rejected.v1',
+] as const
+
+export const WEBHOOK_EVENTS: readonly string[] = [...DEAL_WEBHOOK_EVENTS, ...ORDER_WEBHOOK_EVENTS]
+
+/** Sent by `POST /seller/v1/webhooks/:id/ping`; never subscribed to, always deliverable. */
+export const PING_EVENT = 'webhook.ping'
+
+/** The part of an order event a partner sees; every field but the two ids is optional. */
+const orderWebhookDataSchema = z.object({
+  orderId: z.uuid(),
+  sellerId: z.uuid(),
+  dealId: z.uuid().optional(),
+  productId: z.uuid().optional(),
+  status: z.string().max(64).optional(),
+  quantity: z.number().int().optional(),
+  /** Whole won. */
+  unitPrice: z.number().int().optional(),
+  totalPrice: z.number().int().optional(),
+  reason: z.string().max(500).optional(),
+})
+
+/** The JSON body POSTed to a webhook (the Standard Webhooks shape). */
+export interface WebhookBody {
+  id: string
+  type: string
+  createdAt: string
+  data: Record<string, unknown>
+}
+
+export interface WebhookEvent {
+  sellerId: string
+  body: WebhookBody
+}
+
+/**
+ * Parses an event envelope from the broker into the seller it concerns and the body partners get.
+ * A message that does not fit is refused here, so the consumer parks it instead of retrying.
+ */
+export const webhookEventSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    occurredAt: z.iso.datetime({ offset: true }),
+    payload: z.unknown(),
+  })
+  .transform((envelope, ctx): WebhookEvent => {
+    const dataSchema = envelope.name.startsWith('order.') ? orderWebhookDataSchema : dealSnapshotSchema
+    const data = dataSchema.safeParse(envelope.payload)
+    if (!data.success) {
+      ctx.addIssue({ code: 'custom', path: ['payload'], message: z.prettifyError(data.error) })
+      return z.NEVER
+    }
+    return {
+      sellerId: data.data.sellerId,
+      body: { id: envelope.id, type: envelope.name, createdAt: envelope.occurredAt, data: data.data },
+    }
+  })
