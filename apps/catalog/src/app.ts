@@ -11,6 +11,8 @@ import { webhooksPlugin } from './plugins/webhooks.ts'
 import { webhookEventConsumerPlugin } from './plugins/webhook-event-consumer.ts'
 import { sellerApiRoutes } from './routes/seller-api/routes.ts'
 import { storefrontPlugin } from './plugins/storefront.ts'
+import { dealsPlugin } from './plugins/deals.ts'
+import { dealRoutes } from './routes/deals/routes.ts'
 
 export const SERVICE_NAME = 'catalog'
 
@@ -48,6 +50,8 @@ export const catalogApp = fp<CatalogAppOptions>(
 
     // Domain plugins and routes, one line each, grouped by area.
     await app.register(storefrontPlugin)
+    await app.register(dealsPlugin, { config })
+    await app.register(dealRoutes)
     await app.register(webhooksPlugin, { config })
     await app.register(webhookEventConsumerPlugin)
     await app.register(sellerApiRoutes)
