@@ -11,6 +11,10 @@ import { webhooksPlugin } from './plugins/webhooks.ts'
 import { webhookEventConsumerPlugin } from './plugins/webhook-event-consumer.ts'
 import { sellerApiRoutes } from './routes/seller-api/routes.ts'
 import { storefrontPlugin } from './plugins/storefront.ts'
+import { storeRoutes } from './routes/stores/routes.ts'
+import { categoryRoutes } from './routes/categories/routes.ts'
+import { productRoutes } from './routes/products/routes.ts'
+import { meRoutes } from './routes/me/routes.ts'
 import { dealsPlugin } from './plugins/deals.ts'
 import { dealRoutes } from './routes/deals/routes.ts'
 
@@ -50,6 +54,10 @@ export const catalogApp = fp<CatalogAppOptions>(
 
     // Domain plugins and routes, one line each, grouped by area.
     await app.register(storefrontPlugin)
+    await app.register(storeRoutes)
+    await app.register(categoryRoutes)
+    await app.register(productRoutes)
+    await app.register(meRoutes)
     await app.register(dealsPlugin, { config })
     await app.register(dealRoutes)
     await app.register(webhooksPlugin, { config })
