@@ -7,6 +7,9 @@ import { jobsPlugin } from '@deals/jobs'
 import type { CatalogConfig } from './config.ts'
 import { databasePlugin } from './plugins/database.ts'
 import { outboxRelayPlugin } from './plugins/outbox-relay.ts'
+import { objectStorePlugin } from './plugins/object-store.ts'
+import { productImagesPlugin } from './plugins/product-images.ts'
+import { imageRoutes } from './routes/images/routes.ts'
 import { webhooksPlugin } from './plugins/webhooks.ts'
 import { webhookEventConsumerPlugin } from './plugins/webhook-event-consumer.ts'
 import { sellerApiRoutes } from './routes/seller-api/routes.ts'
@@ -51,8 +54,11 @@ export const catalogApp = fp<CatalogAppOptions>(
       producer: SERVICE_NAME,
     })
     await app.register(jobsPlugin, { databaseUrl: config.DATABASE_URL })
+    await app.register(objectStorePlugin, { config })
 
     // Domain plugins and routes, one line each, grouped by area.
+    await app.register(productImagesPlugin, { config })
+    await app.register(imageRoutes, { maxImageBytes: config.IMAGE_MAX_BYTES })
     await app.register(storefrontPlugin)
     await app.register(storeRoutes)
     await app.register(categoryRoutes)
