@@ -56,8 +56,9 @@ for (const overlay of overlays) {
         selects(spec.selector, podTemplate(deployment)!.metadata?.labels),
         `${svc.name}'s Service selects no pod`,
       )
-      const env = (podTemplate(deployment)!.spec.containers[0] as unknown as { env: { name: string; value?: string }[] })
-        .env
+      const env = (
+        podTemplate(deployment)!.spec.containers[0] as unknown as { env: { name: string; value?: string }[] }
+      ).env
       assert.equal(env.find((e) => e.name === 'SERVICE')?.value, svc.name)
     }
   })

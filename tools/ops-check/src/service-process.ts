@@ -1,0 +1,126 @@
+// Starts a service as its container would (node with tsx, its main.ts, configuration from the
+// environment) against a database, vhost and key prefix of its own, to read its /metrics.
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createRedisPrefix, createTestDatabase, createTestVhost } from '@deals/testing'
+import { repoRoot, type PlatformService } from './platform.ts'
+
+export interface RunningService {
+  name: string
+  url: string
+  stop(): Promise<void>
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+async function waitUntilReady(url: string, exited: Promise<string>): Promise<void> {
+  const deadline = Date.now() + 180_000
+  let failure: string | undefined
+  void exited.then((output) => (failure = output))
+  while (Date.now() < deadline) {
+    if (failure !== undefined) throw new Error(`exited before it was ready:\n${failure}`)
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    )
+    if (ok) return
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  throw new Error(`not ready at ${url}/readyz after 180 s`)
+}
+
+/**
+ * `others` are the URLs of services already running, for static discovery (the gateway's
+ * upstreams). A start that runs into Fastify's plugin timeout (10 s: a loaded machine can take
+ * longer to create a pg-boss schema) is tried once more.
+ */
+export async function startService(
+  service: PlatformService,
+  others: Record<string, string> = {},
+): Promise<RunningService> {
+  try {
+    return await startOnce(service, others)
+  } catch (err) {
+    if (!/AVV_ERR_PLUGIN_EXEC_TIMEOUT/.test((err as Error).message)) throw err
+    return startOnce(service, others)
+  }
+}
+
+async function startOnce(service: PlatformService, others: Record<string, string>): Promise<RunningService> {
+  const migrationsDir = join(repoRoot, 'apps', service.name, 'prisma', 'migrations')
+  const database = existsSync(migrationsDir)
+    ? await createTestDatabase({ prefix: `ops_${service.name}`, migrationsDir })
+    : undefined
+  const vhost = await createTestVhost(`ops_${service.name}`)
+  const redis = createRedisPrefix(`ops_${service.name}`)
+  const dataDir = await mkdtemp(join(tmpdir(), `ops-${service.name}-`))
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const discovery = Object.fromEntries(
+    Object.entries(others).map(([name, u]) => [`SERVICE_${name.toUpperCase()}_URL`, u]),
+  )
+  const child = spawn(process.execPath, ['--import', 'tsx', join('apps', service.name, 'src', 'main.ts')], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: `${redis.prefix}${service.name}:`,
+      AMQP_URL: vhost.url,
+      OBJECT_STORE_DIR: dataDir,
+      // Auth hashes its bootstrap admin's password at start; the lowest cost keeps that quick.
+      PASSWORD_HASH_MEMORY_KIB: '1024',
+      PASSWORD_HASH_ITERATIONS: '1',
+      ...(database ? { DATABASE_URL: database.url } : {}),
+      ...discovery,
+    },
+  })
+  let output = ''
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const exited = new Promise<string>((resolve) => child.once('exit', () => resolve(output.slice(-4000))))
+
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM')
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))])
+      if (child.exitCode === null) child.kill('SIGKILL')
+    }
+    await Promise.allSettled([
+      database?.drop(),
+      vhost.drop(),
+      redis.cleanup(),
+      rm(dataDir, { recursive: true, force: true }),
+    ])
+  }
+  try {
+    await waitUntilReady(url, exited)
+  } catch (err) {
+    await stop()
+    throw new Error(`${service.name} did not start: ${(err as Error).message}`)
+  }
+  return { name: service.name, url, stop }
+}
+
+/** Metric family names on a Prometheus text page (from its `# TYPE` lines). */
+export async function scrapeFamilies(url: string): Promise<Set<string>> {
+  const text = await (await fetch(`${url}/metrics`)).text()
+  return new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!))
+}
