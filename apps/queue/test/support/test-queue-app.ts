@@ -124,8 +124,9 @@ export async function startTestQueueApp(env: Record<string, string> = {}) {
       )
     },
     /** Waits until the deal's waiting room has been opened (early arrivals shuffled). */
-    async opened(dealId: string) {
+    async opened(dealId: string, timeoutMs = 5_000) {
       await waitUntil(async () => (await redis.hget(dealKeys(dealId).state, 'shuffled')) === '1', {
+        timeoutMs,
         message: `waiting room of ${dealId} opened`,
       })
     },
