@@ -72,13 +72,12 @@ export const orderDomainPlugin = fp<{ config: OrderConfig }>(
       if (swept.released || swept.committed) logger.info(swept, 'lapsed reservations settled')
     })
     app.addHook('onReady', async () => {
-      await jobs.every(RESERVATION_SWEEP_JOB, config.RESERVATION_SWEEP_CRON, {})
-      await jobs.runSoon(RESERVATION_SWEEP_JOB, {})
-      await jobs.scheduleAt(
-        RESERVATION_SWEEP_JOB,
-        {},
-        new Date(Date.now() + config.RESERVATION_TTL_SECONDS * 1000 + SWEEP_GRACE_MS + 1000),
-      )
+      const afterOneTtl = new Date(Date.now() + config.RESERVATION_TTL_SECONDS * 1000 + SWEEP_GRACE_MS + 1000)
+      await Promise.all([
+        jobs.every(RESERVATION_SWEEP_JOB, config.RESERVATION_SWEEP_CRON, {}),
+        jobs.runSoon(RESERVATION_SWEEP_JOB, {}),
+        jobs.scheduleAt(RESERVATION_SWEEP_JOB, {}, afterOneTtl),
+      ])
     })
     app.addHook('onClose', () => rebuild.drain())
 

@@ -73,17 +73,26 @@ describe('Idempotency-Key', () => {
     assert.notEqual(someoneElse.json().orderId, undefined)
   })
 
-  test('when Redis forgot the key, the order’s answer comes back from PostgreSQL', async () => {
-    const deal = await seedDeal(t, { quantity: 5, perUserLimit: 1 })
-    const buyer = buyerIdentity()
-    const request = purchase(deal)
-    const first = await client(t)('POST', '/', { as: buyer, ...request })
-    assert.equal(first.statusCode, 201)
-    const keys = await t.redis.keys(`${t.config.REDIS_KEY_PREFIX}idempotency:*`)
-    await t.redis.del(...keys.map((k) => k.slice(t.config.REDIS_KEY_PREFIX.length)))
-    const retry = await client(t)('POST', '/', { as: buyer, ...request })
-    assert.equal(retry.statusCode, 201)
-    assert.equal(retry.body, first.body)
+  test('when Redis forgot the key, the order’s answer comes back from PostgreSQL and no unit stays held', async () => {
+    // Limit 1: the retry is stopped by the limit; limit 5: it reserves, collides on the key, releases.
+    for (const perUserLimit of [1, 5]) {
+      const deal = await seedDeal(t, { quantity: 5, perUserLimit })
+      const buyer = buyerIdentity()
+      const request = purchase(deal)
+      const first = await client(t)('POST', '/', { as: buyer, ...request })
+      assert.equal(first.statusCode, 201)
+      const keys = await t.redis.keys(`${t.config.REDIS_KEY_PREFIX}idempotency:*`)
+      await t.redis.del(...keys.map((k) => k.slice(t.config.REDIS_KEY_PREFIX.length)))
+      const retry = await client(t)('POST', '/', { as: buyer, ...request })
+      assert.equal(retry.statusCode, 201, `limit ${perUserLimit}: ${retry.body}`)
+      assert.equal(retry.body, first.body)
+      assert.deepEqual(await t.app.orderDomain.stock.levels(deal.dealId), {
+        quantity: 5,
+        remaining: 4,
+        reserved: 1,
+        sold: 0,
+      })
+    }
   })
 
   test('a duplicate that arrives while the first is in flight waits at most IDEMPOTENCY_WAIT_MS, then 409', async () => {

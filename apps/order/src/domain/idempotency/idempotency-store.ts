@@ -2,9 +2,10 @@
 // answer of every request for a day; the answer of a request that created something (an order)
 // is also written to PostgreSQL in the same transaction, so it outlives Redis. Keys are scoped
 // per user and per operation; the request body is compared by a hash of its canonical JSON.
+// The durable answer is written by the use case's own transaction (idempotency_records).
 import { createHash } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import type { OrderDb, OrderTx } from '../database.ts'
+import type { OrderDb } from '../database.ts'
 import { IdempotencyInProgress, IdempotencyKeyReused } from './idempotency-errors.ts'
 
 /** An answer exactly as it went out: replays send these bytes again. */
@@ -85,20 +86,6 @@ export class IdempotencyStore {
   /** Frees the key after an answer not worth replaying (a 5xx): the client may simply retry. */
   async abandon(claim: IdempotencyClaim): Promise<void> {
     await this.redis.del(redisKey(claim))
-  }
-
-  /** Writes the answer durably inside the transaction that creates what it describes. */
-  async record(tx: OrderTx, claim: IdempotencyClaim, answer: StoredAnswer): Promise<void> {
-    await tx.idempotencyRecord.create({
-      data: {
-        userId: claim.userId,
-        scope: claim.scope,
-        key: claim.key,
-        requestHash: claim.requestHash,
-        statusCode: answer.statusCode,
-        body: answer.body,
-      },
-    })
   }
 
   /** The durable answer for this key, if one was recorded; 422 if it was for another body. */

@@ -1,0 +1,81 @@
+// An order not paid by its reservation deadline is cancelled by a durable job, its units go back
+// on sale, and the waiting room hears that a sold-out deal has stock again.
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { waitUntil } from '@deals/messaging/testing'
+import { buyerIdentity } from '@deals/contracts/testing'
+import {
+  client,
+  purchase,
+  seedDeal,
+  sql,
+  startTestOrderApp,
+  type TestOrderApp,
+} from '../../support/test-order-app.ts'
+
+describe('reservation expiry', () => {
+  let t: TestOrderApp
+  before(async () => {
+    t = await startTestOrderApp({
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      RESERVATION_TTL_SECONDS: '5',
+    })
+  })
+  after(() => t.close())
+
+  test('an unpaid order is cancelled (EXPIRED) at its deadline and its unit comes back', async () => {
+    const deal = await seedDeal(t, { quantity: 1 })
+    const buyer = buyerIdentity()
+    const placed = await client(t)('POST', '/', { as: buyer, ...purchase(deal) })
+    assert.equal(placed.statusCode, 201)
+    const { orderId } = placed.json()
+    assert.equal(
+      (await client(t)('POST', '/', { as: buyerIdentity(), ...purchase(deal) })).json().code,
+      'SOLD_OUT',
+    )
+
+    await waitUntil(
+      async () =>
+        (await sql(t, `SELECT 1 FROM orders WHERE id = $1 AND status = 'CANCELLED'`, [orderId])).length === 1,
+      { timeoutMs: 30_000 },
+    )
+    const order = (await client(t)('GET', `/${orderId}`, { as: buyer })).json()
+    assert.equal(order.cancelReason, 'EXPIRED')
+    assert.ok(Date.parse(order.cancelledAt) >= Date.parse(order.reservationExpiresAt))
+    const [saga] = await sql(t, 'SELECT state FROM purchase_sagas WHERE order_id = $1', [orderId])
+    assert.equal(saga!.state, 'COMPENSATED')
+    await waitUntil(async () => (await t.app.orderDomain.stock.levels(deal.dealId))?.remaining === 1, {
+      timeoutMs: 10_000,
+    })
+    const events = await sql<{ event_name: string }>(
+      t,
+      `SELECT event_name FROM outbox_messages WHERE payload->>'dealId' = $1 ORDER BY created_at`,
+      [deal.dealId],
+    )
+    assert.deepEqual(
+      events.map((e) => e.event_name),
+      ['order.placed.v1', 'stock.sold-out.v1', 'order.cancelled.v1', 'stock.restocked.v1'],
+    )
+    // The same buyer may buy again: the expired order no longer counts against the limit.
+    assert.equal((await client(t)('POST', '/', { as: buyer, ...purchase(deal) })).statusCode, 201)
+  })
+
+  test('running the expiry again changes nothing', async () => {
+    const deal = await seedDeal(t, { quantity: 2 })
+    const { orderId } = (await client(t)('POST', '/', { as: buyerIdentity(), ...purchase(deal) })).json()
+    await t.app.orderDomain.expiry.expire({ orderId })
+    await t.app.orderDomain.expiry.expire({ orderId })
+    assert.deepEqual(await t.app.orderDomain.stock.levels(deal.dealId), {
+      quantity: 2,
+      remaining: 2,
+      reserved: 0,
+      sold: 0,
+    })
+    const cancelled = await sql(
+      t,
+      `SELECT 1 FROM outbox_messages WHERE event_name = 'order.cancelled.v1' AND payload->>'orderId' = $1`,
+      [orderId],
+    )
+    assert.equal(cancelled.length, 1)
+  })
+})
