@@ -14,7 +14,7 @@ export const queueConfigShape = {
   AMQP_URL: devDefault(z.string().url(), 'amqp://guest:guest@127.0.0.1:5672'),
   TRUST_PROXY: z.string().default('loopback'),
   /** HS256 secret shared with the order service only, which verifies the admission tokens. */
-  ADMISSION_TOKEN_SECRET: devDefault(z.string().min(32), 'dev-only-admission-token-secret-change-me!'),
+  ADMISSION_TOKEN_SECRET: devDefault(z.string().min(32), 'dev-only-admission-token-secret-change-me!!'),
   /** How long an admitted buyer may take to place the order; the slot frees after that. */
   ADMISSION_TOKEN_TTL_SECONDS: positiveInt(120),
   /** Buyers let in per second per deal, unless an operator set a rate for the deal. */

@@ -69,11 +69,12 @@ export class DealDirectory {
 
   /** Sets (or with null, clears) a deal's own admission rate. */
   async setAdmissionRate(dealId: string, perSecond: number | null): Promise<void> {
-    const row = await this.db.queueDeal
-      .update({ where: { id: dealId }, data: { admissionRatePerSecond: perSecond } })
-      .catch(() => undefined)
-    if (!row) throw DealNotFound()
-    await this.mirror(row)
+    const [updated] = await this.db.queueDeal.updateManyAndReturn({
+      where: { id: dealId },
+      data: { admissionRatePerSecond: perSecond },
+    })
+    if (!updated) throw DealNotFound()
+    await this.mirror(updated)
   }
 
   /** Mirrors one deal from PostgreSQL; false when the deal is unknown. */
