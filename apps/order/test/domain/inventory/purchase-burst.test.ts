@@ -1,6 +1,7 @@
-// HEAVY (about 30 s here): the hot path under real concurrency, through HTTP. Buyers race for a
-// deal; afterwards PostgreSQL holds exactly as many orders as there were units, no buyer went over
-// the per-user limit, and Redis accounts for every unit: sold + reserved + remaining = quantity.
+// HEAVY (10-30 s on an idle machine, minutes when the two cores are shared): the hot path under
+// real concurrency, through HTTP. Buyers race for a deal; afterwards PostgreSQL holds exactly as
+// many orders as there were units, no buyer went over the per-user limit, and Redis accounts for
+// every unit: sold + reserved + remaining = quantity.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
@@ -89,12 +90,12 @@ describe('a burst of buyers on one deal', () => {
 
   test('with more stock than demand every buyer gets one, and only one', async () => {
     const deal = await seedDeal(t, { quantity: 1000, perUserLimit: 1 })
-    const buyers = Array.from({ length: 400 }, () => buyerIdentity())
+    const buyers = Array.from({ length: 200 }, () => buyerIdentity())
     const statuses = await burst([...buyers, ...buyers], deal.dealId)
-    assert.equal(statuses.get(201), 400, JSON.stringify([...statuses]))
+    assert.equal(statuses.get(201), 200, JSON.stringify([...statuses]))
     const { orders, stock } = await settled(deal.dealId, 1000)
-    assert.equal(orders.length, 400)
+    assert.equal(orders.length, 200)
     assert.ok(orders.every((o) => o.n === 1))
-    assert.equal(stock.remaining, 600)
+    assert.equal(stock.remaining, 800)
   })
 })
