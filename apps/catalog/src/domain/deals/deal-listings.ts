@@ -5,6 +5,7 @@ import { decodeCursor } from '@deals/service-kit'
 import { z } from 'zod'
 import type { Deal, Prisma } from '../../generated/prisma/client.ts'
 import type { CatalogDb } from '../database.ts'
+import { escapeLike } from '../search/contains-pattern.ts'
 import { pageFrom, type Page, type PageRequest } from '../search/page.ts'
 import type { DealActor } from './deal-book.ts'
 import { DealNotFound } from './deal-errors.ts'
@@ -70,7 +71,8 @@ export class DealListings {
       filters.push({ startsAt: { lt: window.to }, endsAt: { gt: window.from } })
     }
     if (query.category) filters.push({ categoryId: { in: await this.categoryTree(query.category) } })
-    if (query.q) filters.push({ productName: { contains: query.q, mode: 'insensitive' } })
+    // Prisma passes `contains` to LIKE as is: the user's % and _ must be taken literally.
+    if (query.q) filters.push({ productName: { contains: escapeLike(query.q), mode: 'insensitive' } })
     if (query.cursor) {
       const after = decodeCursor(query.cursor, { s: z.literal(sortName), v: sort.value, id: z.uuid() })
       filters.push(sort.after(after.v, after.id))
