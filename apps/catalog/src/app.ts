@@ -13,6 +13,9 @@ import { imageRoutes } from './routes/images/routes.ts'
 import { webhooksPlugin } from './plugins/webhooks.ts'
 import { webhookEventConsumerPlugin } from './plugins/webhook-event-consumer.ts'
 import { sellerApiRoutes } from './routes/seller-api/routes.ts'
+import { itemMasterPlugin } from './plugins/item-master.ts'
+import { marketRoutes } from './routes/markets/routes.ts'
+import { itemRoutes } from './routes/items/routes.ts'
 import { storefrontPlugin } from './plugins/storefront.ts'
 import { storeRoutes } from './routes/stores/routes.ts'
 import { categoryRoutes } from './routes/categories/routes.ts'
@@ -66,6 +69,9 @@ export const catalogApp = fp<CatalogAppOptions>(
     await app.register(meRoutes)
     await app.register(dealsPlugin, { config })
     await app.register(dealRoutes)
+    await app.register(marketRoutes)
+    await app.register(itemMasterPlugin, { concurrency: config.ITEM_IMPORT_CONCURRENCY })
+    await app.register(itemRoutes)
     await app.register(webhooksPlugin, { config })
     await app.register(webhookEventConsumerPlugin)
     await app.register(sellerApiRoutes)
