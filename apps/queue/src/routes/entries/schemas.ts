@@ -1,5 +1,6 @@
 // Entering, reading and leaving a deal's waiting room: requests and responses.
 import { z } from 'zod'
+import { problemSchema } from '@deals/contracts'
 import { problemResponses } from '@deals/service-kit'
 import { dealParams } from '../deal-params.ts'
 
@@ -38,7 +39,16 @@ export const enterSchema = {
     'before the start (QUEUE_NOT_OPEN before, with entryOpensAt); arrivals before the start are put ' +
     'in a random order at the start, later ones queue behind them in arrival order. Limited per client IP.',
   params: dealParams,
-  response: { 200: entrySchema, ...problemResponses(400, 401, 403, 404, 409, 429) },
+  response: {
+    200: entrySchema,
+    ...problemResponses(400, 401, 403, 404, 429),
+    409: problemSchema.extend({
+      entryOpensAt: z.iso
+        .datetime()
+        .optional()
+        .describe('With QUEUE_NOT_OPEN: when entering becomes possible'),
+    }),
+  },
 }
 
 export const myEntrySchema = {
