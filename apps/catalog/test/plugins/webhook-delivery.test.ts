@@ -79,7 +79,7 @@ describe('webhook deliveries', () => {
     waitUntil(
       async () => {
         const items = await deliveries(key, webhookId)
-        return items.length >= count && items.every((d) => d.status !== 'PENDING') && items
+        return items.length >= count && items.every((d) => d.status !== 'PENDING') ? items : undefined
       },
       { timeoutMs: 20_000, message: 'deliveries settled' },
     )
@@ -210,28 +210,35 @@ describe('webhook deliveries', () => {
     assert.deepEqual(await deliveries(a.key, aOrders.json().id), [])
   })
 
-  test('an order event passes on only the order fields partners are given, never buyer data', async () => {
-    const { receiver, seller, key, webhookId } = await partner(['order.paid.v1'])
+  test('an order event passes on only the order fields partners are given, never the buyer', async () => {
+    const { receiver, seller, key, webhookId } = await partner(['order.cancelled.v1'])
     const orderId = randomUUID()
+    const buyerId = randomUUID()
     await publishEvent(t.app.catalogAmqp, {
-      name: 'order.paid.v1',
+      name: 'order.cancelled.v1',
       producer: 'order',
       payload: {
         orderId,
+        userId: buyerId,
         sellerId: seller.sellerId,
-        dealId: randomUUID(),
+        dealId: null,
+        productId: randomUUID(),
         quantity: 2,
-        totalPrice: 19_800,
-        status: 'PAID',
-        buyerId: randomUUID(),
+        amount: 19_800,
+        reason: 'BUYER_CANCELLED',
+        previousStatus: 'PAID',
+        cancelledAt: new Date().toISOString(),
         shippingAddress: { line1: '서울특별시 중구 세종대로 110' },
       },
     })
     await settled(key, webhookId)
     const { data } = receiver.received[0]!.body
     assert.equal(data.orderId, orderId)
-    assert.equal(data.totalPrice, 19_800)
-    assert.equal('buyerId' in data || 'shippingAddress' in data, false)
+    assert.equal(data.amount, 19_800)
+    assert.equal(data.dealId, null)
+    assert.equal(data.reason, 'BUYER_CANCELLED')
+    assert.ok(!JSON.stringify(data).includes(buyerId))
+    assert.equal('shippingAddress' in data, false)
   })
 
   test('ping sends a webhook.ping to the webhook; the log pages with a cursor', async () => {
@@ -298,7 +305,7 @@ describe('webhook deliveries across a restart', () => {
       async () => {
         const response = await call()('GET', `/seller/v1/webhooks/${webhookId}/deliveries`, { as: key })
         const items: Delivery[] = response.json().items
-        return items[0]?.status === 'DELIVERED' && items
+        return items[0]?.status === 'DELIVERED' ? items : undefined
       },
       { timeoutMs: 30_000, message: 'delivered after the restart' },
     )

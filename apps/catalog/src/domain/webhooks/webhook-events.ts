@@ -2,15 +2,18 @@
 // webhook receives. Deal events are the catalog's own snapshots; order events come from the order
 // service and are read tolerantly: only the fields below are passed on, never buyer data.
 import { z } from 'zod'
-import { DEAL_EVENTS, dealSnapshotSchema } from '@deals/contracts'
+import { DEAL_EVENTS, dealSnapshotSchema, orderCancelledV1, orderPlacedV1 } from '@deals/contracts'
 
 export const DEAL_WEBHOOK_EVENTS = DEAL_EVENTS.map((event) => event.name)
 
-/** The order lifecycle as the order service publishes it (`order.<step>.v1`). */
+/**
+ * The order lifecycle as the order service publishes it. Placed and cancelled have contracts in
+ * @deals/contracts; the other steps are named after the order statuses until theirs are written.
+ */
 export const ORDER_WEBHOOK_EVENTS = [
-  'order.placed.v1',
+  orderPlacedV1.name,
   'order.paid.v1',
-  'order.cancelled.v1',
+  orderCancelledV1.name,
   'order.shipped.v1',
   'order.delivered.v1',
   'order.return-requested.v1',
@@ -23,18 +26,32 @@ export const WEBHOOK_EVENTS: readonly string[] = [...DEAL_WEBHOOK_EVENTS, ...ORD
 /** Sent by `POST /seller/v1/webhooks/:id/ping`; never subscribed to, always deliverable. */
 export const PING_EVENT = 'webhook.ping'
 
-/** The part of an order event a partner sees; every field but the two ids is optional. */
+const at = z.iso.datetime({ offset: true }).optional()
+
+/** The part of an order event a partner sees (the buyer's id is not); only the two ids are required. */
 const orderWebhookDataSchema = z.object({
   orderId: z.uuid(),
   sellerId: z.uuid(),
-  dealId: z.uuid().optional(),
+  dealId: z.uuid().nullable().optional(),
   productId: z.uuid().optional(),
+  productName: z.string().max(500).optional(),
   status: z.string().max(64).optional(),
+  previousStatus: z.string().max(64).optional(),
   quantity: z.number().int().optional(),
   /** Whole won. */
   unitPrice: z.number().int().optional(),
-  totalPrice: z.number().int().optional(),
+  /** Whole won: unitPrice × quantity. */
+  amount: z.number().int().optional(),
+  paymentMethod: z.string().max(32).optional(),
   reason: z.string().max(500).optional(),
+  placedAt: at,
+  paidAt: at,
+  cancelledAt: at,
+  shippedAt: at,
+  deliveredAt: at,
+  returnRequestedAt: at,
+  returnedAt: at,
+  returnRejectedAt: at,
 })
 
 /** The JSON body POSTed to a webhook (the Standard Webhooks shape). */

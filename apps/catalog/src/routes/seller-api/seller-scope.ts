@@ -2,7 +2,8 @@
 // user token, which holds every scope (an API key can only narrow what its seller may do).
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { ApiKeyScope } from '@deals/contracts'
-import { defineError, Forbidden, requireIdentity } from '@deals/service-kit'
+import { defineError, requireIdentity } from '@deals/service-kit'
+import { sellerIdOf } from '../seller-caller.ts'
 
 export const InsufficientScope = defineError(
   'INSUFFICIENT_SCOPE',
@@ -10,20 +11,12 @@ export const InsufficientScope = defineError(
   'This API key does not have the scope this call needs',
 )
 
-/** A preHandler for seller API routes that need `scope`. */
+/** An onRequest hook for seller API routes that need `scope`: checked before the body is. */
 export function requireSellerScope(scope: ApiKeyScope) {
   return async (request: FastifyRequest, _reply: FastifyReply) => {
-    const identity = requireIdentity(request)
-    if (!identity.sellerId || !identity.roles.includes('SELLER'))
-      throw Forbidden('The seller API is for approved sellers')
-    if (identity.apiKeyId && !identity.scopes?.includes(scope))
+    sellerIdOf(request)
+    const { apiKeyId, scopes } = requireIdentity(request)
+    if (apiKeyId && !scopes?.includes(scope))
       throw InsufficientScope(`This API key needs the ${scope} scope`, { requiredScope: scope })
   }
-}
-
-/** The calling seller; use behind `requireSellerScope`. */
-export function sellerIdOf(request: FastifyRequest): string {
-  const { sellerId } = requireIdentity(request)
-  if (!sellerId) throw Forbidden('The seller API is for approved sellers')
-  return sellerId
 }

@@ -1,7 +1,8 @@
 // Routes: /seller/v1/webhooks (POST, GET), /seller/v1/webhooks/:id (GET, PATCH, DELETE),
 // /:id/deliveries (GET), /:id/deliveries/:deliveryId/redeliver (POST), /:id/ping (POST).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { requireSellerScope, sellerIdOf } from '../seller-scope.ts'
+import { sellerIdOf } from '../../seller-caller.ts'
+import { requireSellerScope } from '../seller-scope.ts'
 import {
   createWebhookSchema,
   deleteWebhookSchema,
@@ -15,27 +16,27 @@ import {
 
 export const sellerWebhookRoutes: FastifyPluginAsyncZod = async (app) => {
   const { registry, deliveries } = app.catalogWebhooks
-  const preHandler = requireSellerScope('webhooks:manage')
+  const onRequest = requireSellerScope('webhooks:manage')
 
-  app.post('/seller/v1/webhooks', { schema: createWebhookSchema, preHandler }, async (request, reply) =>
+  app.post('/seller/v1/webhooks', { schema: createWebhookSchema, onRequest }, async (request, reply) =>
     reply.code(201).send(await registry.create(sellerIdOf(request), request.body)),
   )
 
-  app.get('/seller/v1/webhooks', { schema: listWebhooksSchema, preHandler }, async (request) => ({
+  app.get('/seller/v1/webhooks', { schema: listWebhooksSchema, onRequest }, async (request) => ({
     items: await registry.list(sellerIdOf(request)),
   }))
 
-  app.get('/seller/v1/webhooks/:id', { schema: getWebhookSchema, preHandler }, async (request) =>
+  app.get('/seller/v1/webhooks/:id', { schema: getWebhookSchema, onRequest }, async (request) =>
     registry.get(sellerIdOf(request), request.params.id),
   )
 
-  app.patch('/seller/v1/webhooks/:id', { schema: updateWebhookSchema, preHandler }, async (request) =>
+  app.patch('/seller/v1/webhooks/:id', { schema: updateWebhookSchema, onRequest }, async (request) =>
     registry.update(sellerIdOf(request), request.params.id, request.body),
   )
 
   app.delete(
     '/seller/v1/webhooks/:id',
-    { schema: deleteWebhookSchema, preHandler },
+    { schema: deleteWebhookSchema, onRequest },
     async (request, reply) => {
       await registry.remove(sellerIdOf(request), request.params.id)
       return reply.code(204).send(null)
@@ -44,20 +45,20 @@ export const sellerWebhookRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/seller/v1/webhooks/:id/deliveries',
-    { schema: listDeliveriesSchema, preHandler },
+    { schema: listDeliveriesSchema, onRequest },
     async (request) => deliveries.list(sellerIdOf(request), request.params.id, request.query),
   )
 
   app.post(
     '/seller/v1/webhooks/:id/deliveries/:deliveryId/redeliver',
-    { schema: redeliverSchema, preHandler },
+    { schema: redeliverSchema, onRequest },
     async (request, reply) => {
       const { id, deliveryId } = request.params
       return reply.code(202).send(await deliveries.redeliver(sellerIdOf(request), id, deliveryId))
     },
   )
 
-  app.post('/seller/v1/webhooks/:id/ping', { schema: pingSchema, preHandler }, async (request, reply) =>
+  app.post('/seller/v1/webhooks/:id/ping', { schema: pingSchema, onRequest }, async (request, reply) =>
     reply.code(202).send(await deliveries.ping(sellerIdOf(request), request.params.id)),
   )
 }
