@@ -3,7 +3,9 @@ import { z } from 'zod'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 
-export const problemSchema = z.object({
+// Loose: RFC 9457 allows extension members (a domain error's `extra`, e.g. `entryOpensAt`), and a
+// response schema must not strip them.
+export const problemSchema = z.looseObject({
   type: z.string(),
   title: z.string(),
   status: z.number().int(),
