@@ -42,10 +42,15 @@ export class LocalObjectStore implements ObjectStore {
       if (isMissing(error)) return null
       throw error
     }
-    // Reading through the open handle: a delete racing with this read cannot cut the file short.
-    const { size } = await handle.stat()
-    const contentType = await this.#contentTypeOf(key)
-    return { body: handle.createReadStream(), contentType, byteSize: size }
+    try {
+      // Reading through the open handle: a delete racing with this read cannot cut the file short.
+      const { size } = await handle.stat()
+      const contentType = await this.#contentTypeOf(key)
+      return { body: handle.createReadStream(), contentType, byteSize: size }
+    } catch (error) {
+      await handle.close()
+      throw error
+    }
   }
 
   async delete(key: string): Promise<void> {

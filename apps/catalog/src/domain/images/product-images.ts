@@ -2,8 +2,7 @@
 // version in a transaction and points the slot at it; if recording fails the bytes are removed
 // again. Only the product's seller changes images; anyone may list and fetch them.
 import { createHash, randomUUID } from 'node:crypto'
-import type { Readable } from 'node:stream'
-import type { ObjectStore } from '../../object-store/object-store.ts'
+import type { ObjectStore, StoredObject } from '../../object-store/object-store.ts'
 import type { CatalogDb, CatalogTx } from '../database.ts'
 import { ProductNotFound } from '../products/product-errors.ts'
 import { ImageNotFound, ImageUploadConflict, TooManyImages } from './image-errors.ts'
@@ -174,9 +173,8 @@ export class ProductImages {
   }
 
   /** The bytes of a recorded version, or null when the clean-up removed them meanwhile. */
-  async open(version: StoredImageVersion): Promise<Readable | null> {
-    const object = await this.store.get(version.storageKey)
-    return object?.body ?? null
+  async open(version: StoredImageVersion): Promise<StoredObject | null> {
+    return this.store.get(version.storageKey)
   }
 
   async #requireOwnProduct(sellerId: string, productId: string): Promise<void> {

@@ -85,12 +85,12 @@ export const imageRoutes: FastifyPluginAsyncZod<ImageRoutesOptions> = async (app
     const etag = `"${version.sha256}"`
     reply.header('etag', etag).header('cache-control', 'public, max-age=31536000, immutable')
     if (matchesEtag(request.headers['if-none-match'], etag)) return reply.code(304).send(null)
-    const body = await images.open(version)
-    if (!body) throw ImageNotFound()
+    const object = await images.open(version)
+    if (!object) throw ImageNotFound()
     return reply
       .type(version.contentType)
-      .header('content-length', version.byteSize)
+      .header('content-length', object.byteSize)
       .header('x-content-type-options', 'nosniff')
-      .send(body)
+      .send(object.body)
   })
 }

@@ -264,6 +264,14 @@ describe('product images', () => {
     assert.deepEqual(await storedKeys(t, `products/${productId}`), [last.json().url.split('/images/')[1]])
   })
 
+  test('the OpenAPI document describes the image routes', async () => {
+    const document = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json()
+    const paths = Object.keys(document.paths)
+    for (const path of ['/products/{id}/images', '/products/{id}/images/{imageId}', '/images/{*}'])
+      assert.ok(paths.includes(path), `${path} in ${paths.join(', ')}`)
+    assert.ok(document.paths['/products/{id}/images'].post.responses['415'])
+  })
+
   test('uploads are counted on /metrics', async () => {
     const metrics = await t.app.inject({ method: 'GET', url: '/metrics' })
     const newImages = /catalog_image_uploads_total\{kind="new_image"[^}]*\} (\d+)/.exec(metrics.body)
