@@ -15,6 +15,11 @@ export interface ServerOptions {
   /** Largest accepted request body in bytes; 256 KiB unless a service needs more. */
   bodyLimit?: number
   trustProxy?: boolean | string
+  /**
+   * How long one plugin may take to load, ready hooks included (connecting to PostgreSQL, Redis
+   * and RabbitMQ, installing job queues); 60 s, since Fastify's 10 s default fails a loaded machine.
+   */
+  pluginTimeoutMs?: number
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
@@ -24,11 +29,13 @@ export function createServer({
   logLevel = 'info',
   bodyLimit = 256 * 1024,
   trustProxy = false,
+  pluginTimeoutMs = 60_000,
 }: ServerOptions) {
   const app = Fastify({
     logger: loggerOptions(service, logLevel),
     bodyLimit,
     trustProxy,
+    pluginTimeout: pluginTimeoutMs,
     // Read by genReqId below; with a header name set, Fastify would take any client value as-is.
     requestIdHeader: false,
     // Accept the gateway's request id when it looks sane; never trust arbitrary text in logs.
