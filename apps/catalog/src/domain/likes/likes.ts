@@ -4,7 +4,7 @@
 import { enqueue } from '@deals/messaging'
 import { productLikedV1, productUnlikedV1 } from '@deals/contracts'
 import { Prisma } from '../../generated/prisma/client.ts'
-import type { CatalogDb } from '../database.ts'
+import { HOT_ROW_TRANSACTION, type CatalogDb, type CatalogTx } from '../database.ts'
 import { ProductNotFound } from '../products/product-errors.ts'
 import { productView, type ProductView } from '../products/product-view.ts'
 import { inOrderOf } from '../search/in-order.ts'
@@ -24,27 +24,27 @@ export class Likes {
 
   async like(userId: string, productId: string): Promise<LikeState> {
     return this.db.$transaction(async (tx) => {
-      const product = await tx.product.findFirst({
-        where: { id: productId, status: 'ACTIVE' },
-        select: { likeCount: true },
-      })
-      if (!product) throw ProductNotFound()
-      const { count } = await tx.productLike.createMany({
-        data: [{ productId, userId }],
-        skipDuplicates: true,
-      })
-      if (count === 0) return { productId, liked: true, likeCount: product.likeCount }
-      const updated = await tx.product.update({
-        where: { id: productId },
-        data: { likeCount: { increment: 1 } },
-        select: { likeCount: true },
-      })
+      // One statement both checks the product is listed and records the like: fewer round trips
+      // inside a transaction that may queue behind others on the product's row.
+      const inserted = await tx.$executeRaw`
+        INSERT INTO product_likes (product_id, user_id)
+        SELECT id, ${userId}::uuid FROM products WHERE id = ${productId}::uuid AND status = 'ACTIVE'
+        ON CONFLICT DO NOTHING`
+      if (inserted === 0) {
+        const product = await tx.product.findFirst({
+          where: { id: productId, status: 'ACTIVE' },
+          select: { likeCount: true },
+        })
+        if (!product) throw ProductNotFound()
+        return { productId, liked: true, likeCount: product.likeCount }
+      }
       await enqueue(tx, {
         name: productLikedV1.name,
         payload: productLikedV1.payload.parse({ userId, productId }),
       })
-      return { productId, liked: true, likeCount: updated.likeCount }
-    })
+      // The count's row lock is taken last, so concurrent likers hold it only until their commit.
+      return { productId, liked: true, likeCount: await this.moveLikeCount(tx, productId, 1) }
+    }, HOT_ROW_TRANSACTION)
   }
 
   /** Also allowed on a deleted product, so a buyer can clear it from the data kept about them. */
@@ -54,17 +54,21 @@ export class Likes {
       if (!product) throw ProductNotFound()
       const { count } = await tx.productLike.deleteMany({ where: { productId, userId } })
       if (count === 0) return { productId, liked: false, likeCount: product.likeCount }
-      const updated = await tx.product.update({
-        where: { id: productId },
-        data: { likeCount: { decrement: 1 } },
-        select: { likeCount: true },
-      })
       await enqueue(tx, {
         name: productUnlikedV1.name,
         payload: productUnlikedV1.payload.parse({ userId, productId }),
       })
-      return { productId, liked: false, likeCount: updated.likeCount }
+      return { productId, liked: false, likeCount: await this.moveLikeCount(tx, productId, -1) }
+    }, HOT_ROW_TRANSACTION)
+  }
+
+  private async moveLikeCount(tx: CatalogTx, productId: string, by: 1 | -1): Promise<number> {
+    const updated = await tx.product.update({
+      where: { id: productId },
+      data: { likeCount: { increment: by } },
+      select: { likeCount: true },
     })
+    return updated.likeCount
   }
 
   /** The listed products a user likes, most recently liked first; deleted products are left out. */

@@ -66,7 +66,7 @@ export class ProductSearch {
     )
     const selected = key.keys.map((k, i) => Prisma.sql`, ${k}::int AS ${Prisma.raw(KEY_FIELDS[i]!)}`)
     const keys = await this.db.$queryRaw<KeyRow[]>`
-      SELECT p.id::text AS id ${Prisma.join(selected, ' ', '', '')}
+      SELECT p.id::text AS id ${selected.length ? Prisma.join(selected, ' ', '', '') : Prisma.empty}
       FROM products p
       WHERE ${Prisma.join(conditions, ' AND ')}
       ORDER BY ${order}

@@ -4,7 +4,7 @@
 import { enqueue } from '@deals/messaging'
 import { storeFollowedV1, storeUnfollowedV1 } from '@deals/contracts'
 import { Prisma } from '../../generated/prisma/client.ts'
-import type { CatalogDb } from '../database.ts'
+import { HOT_ROW_TRANSACTION, type CatalogDb, type CatalogTx } from '../database.ts'
 import { inOrderOf } from '../search/in-order.ts'
 import { pageFrom, type Page, type PageRequest } from '../search/page.ts'
 import { decodeTimestampCursor, isoMicros } from '../search/timestamp-cursor.ts'
@@ -28,15 +28,13 @@ export class StoreFollows {
       if (!store) throw StoreNotFound()
       const { count } = await tx.storeFollow.createMany({ data: [{ storeId, userId }], skipDuplicates: true })
       if (count === 0) return { storeId, following: true, followerCount: store.followerCount }
-      const updated = await tx.store.update({
-        where: { id: storeId },
-        data: { followerCount: { increment: 1 } },
-        select: { followerCount: true },
+      await enqueue(tx, {
+        name: storeFollowedV1.name,
+        payload: storeFollowedV1.payload.parse({ userId, storeId }),
       })
-      const payload = storeFollowedV1.payload.parse({ userId, storeId })
-      await enqueue(tx, { name: storeFollowedV1.name, payload })
-      return { storeId, following: true, followerCount: updated.followerCount }
-    })
+      // The count's row lock is taken last, so concurrent followers hold it only until their commit.
+      return { storeId, following: true, followerCount: await this.moveFollowerCount(tx, storeId, 1) }
+    }, HOT_ROW_TRANSACTION)
   }
 
   async unfollow(userId: string, storeId: string): Promise<FollowState> {
@@ -45,15 +43,21 @@ export class StoreFollows {
       if (!store) throw StoreNotFound()
       const { count } = await tx.storeFollow.deleteMany({ where: { storeId, userId } })
       if (count === 0) return { storeId, following: false, followerCount: store.followerCount }
-      const updated = await tx.store.update({
-        where: { id: storeId },
-        data: { followerCount: { decrement: 1 } },
-        select: { followerCount: true },
+      await enqueue(tx, {
+        name: storeUnfollowedV1.name,
+        payload: storeUnfollowedV1.payload.parse({ userId, storeId }),
       })
-      const payload = storeUnfollowedV1.payload.parse({ userId, storeId })
-      await enqueue(tx, { name: storeUnfollowedV1.name, payload })
-      return { storeId, following: false, followerCount: updated.followerCount }
+      return { storeId, following: false, followerCount: await this.moveFollowerCount(tx, storeId, -1) }
+    }, HOT_ROW_TRANSACTION)
+  }
+
+  private async moveFollowerCount(tx: CatalogTx, storeId: string, by: 1 | -1): Promise<number> {
+    const updated = await tx.store.update({
+      where: { id: storeId },
+      data: { followerCount: { increment: by } },
+      select: { followerCount: true },
     })
+    return updated.followerCount
   }
 
   /** The stores a user follows, most recently followed first. */
