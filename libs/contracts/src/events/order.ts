@@ -60,3 +60,62 @@ export const orderCancelledV1 = defineEvent(
     cancelledAt: z.iso.datetime(),
   }),
 )
+
+/** Why the order is where it is: what every lifecycle step after placement carries. */
+const orderStep = {
+  ...orderFacts,
+  productName: z.string(),
+  status: orderStatusSchema,
+  previousStatus: orderStatusSchema,
+}
+
+/** Payment succeeded: the reserved units are sold and delivery is scheduled. */
+export const orderPaidV1 = defineEvent(
+  'order.paid.v1',
+  z.object({
+    ...orderStep,
+    /** The payment service's id of the payment, when it told us one. */
+    paymentId: z.string().nullable(),
+    paidAt: z.iso.datetime(),
+  }),
+)
+
+/** The order left the seller's warehouse. */
+export const orderShippedV1 = defineEvent(
+  'order.shipped.v1',
+  z.object({ ...orderStep, shippedAt: z.iso.datetime() }),
+)
+
+/** The order reached the buyer; a return may be requested for 24 hours from `deliveredAt`. */
+export const orderDeliveredV1 = defineEvent(
+  'order.delivered.v1',
+  z.object({ ...orderStep, deliveredAt: z.iso.datetime() }),
+)
+
+/** The buyer asked to return a delivered order; the seller approves or rejects. */
+export const orderReturnRequestedV1 = defineEvent(
+  'order.return-requested.v1',
+  z.object({ ...orderStep, reason: z.string(), returnRequestedAt: z.iso.datetime() }),
+)
+
+/** The seller accepted the return: the amount is to be refunded. `reason` is the buyer's. */
+export const orderReturnedV1 = defineEvent(
+  'order.returned.v1',
+  z.object({ ...orderStep, reason: z.string(), returnedAt: z.iso.datetime() }),
+)
+
+/** The seller refused the return, for `reason`; the order stays sold. */
+export const orderReturnRejectedV1 = defineEvent(
+  'order.return-rejected.v1',
+  z.object({ ...orderStep, reason: z.string(), returnRejectedAt: z.iso.datetime() }),
+)
+
+/** Every event of an order's life after placement, for consumers that follow them all. */
+export const ORDER_LIFECYCLE_EVENTS = [
+  orderPaidV1,
+  orderShippedV1,
+  orderDeliveredV1,
+  orderReturnRequestedV1,
+  orderReturnedV1,
+  orderReturnRejectedV1,
+] as const
