@@ -27,7 +27,7 @@ async function freePort(): Promise<number> {
 }
 
 async function waitUntilReady(url: string, exited: Promise<string>): Promise<void> {
-  const deadline = Date.now() + 180_000
+  const deadline = Date.now() + 120_000
   let failure: string | undefined
   void exited.then((output) => (failure = output))
   while (Date.now() < deadline) {
@@ -39,23 +39,24 @@ async function waitUntilReady(url: string, exited: Promise<string>): Promise<voi
     if (ok) return
     await new Promise((resolve) => setTimeout(resolve, 250))
   }
-  throw new Error(`not ready at ${url}/readyz after 180 s`)
+  throw new Error(`not ready at ${url}/readyz after 120 s`)
 }
 
 /**
  * `others` are the URLs of services already running, for static discovery (the gateway's
- * upstreams). A start that runs into Fastify's plugin timeout (10 s: a loaded machine can take
- * longer to create a pg-boss schema) is tried once more.
+ * upstreams). A start that runs into Fastify's plugin timeout (10 s: on a loaded machine creating
+ * a pg-boss schema or declaring quorum queues can take longer) is tried up to three times.
  */
 export async function startService(
   service: PlatformService,
   others: Record<string, string> = {},
 ): Promise<RunningService> {
-  try {
-    return await startOnce(service, others)
-  } catch (err) {
-    if (!/AVV_ERR_PLUGIN_EXEC_TIMEOUT/.test((err as Error).message)) throw err
-    return startOnce(service, others)
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(service, others)
+    } catch (err) {
+      if (attempt === 3 || !/AVV_ERR_PLUGIN_EXEC_TIMEOUT/.test((err as Error).message)) throw err
+    }
   }
 }
 
