@@ -6,7 +6,7 @@ import { partyCancelledV1, partyFilledV1, partyJoinedV1, partyLeftV1 } from '@de
 import { decodeCursor, encodeCursor } from '@deals/service-kit'
 import { z } from 'zod'
 import type { Party } from '../../generated/prisma/client.ts'
-import type { PartyDb, PartyTx } from '../database.ts'
+import { PARTY_LOCK_TRANSACTION, type PartyDb, type PartyTx } from '../database.ts'
 import {
   AlreadyMember,
   DeadlinePassed,
@@ -117,7 +117,7 @@ export class PartyBook {
       await publishMembership(tx, partyJoinedV1, joined, userId)
       if (fills) await publishOutcome(tx, partyFilledV1, joined)
       return partyView(joined)
-    })
+    }, PARTY_LOCK_TRANSACTION)
   }
 
   async leave(userId: string, partyId: string, now = new Date()): Promise<PartyView> {
@@ -140,7 +140,7 @@ export class PartyBook {
       })
       await publishMembership(tx, partyLeftV1, after, userId)
       return after
-    })
+    }, PARTY_LOCK_TRANSACTION)
     this.policy.membersLeft?.(partyId, [userId])
     return partyView(left)
   }
@@ -158,7 +158,7 @@ export class PartyBook {
       })
       await publishOutcome(tx, partyCancelledV1, cancelled)
       return partyView(cancelled)
-    })
+    }, PARTY_LOCK_TRANSACTION)
   }
 
   /** The parties `userId` is in (leading or joined), the latest joined first. */
