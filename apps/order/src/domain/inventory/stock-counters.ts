@@ -20,6 +20,9 @@ declare module 'ioredis' {
       ...args: [k1: string, k2: string, k3: string, k4: string, id: string]
     ): Result<ReleaseReply, Context>
     commitStock(...args: [k1: string, k2: string, k3: string, id: string]): Result<Reply, Context>
+    unsellStock(
+      ...args: [k1: string, k2: string, k3: string, k4: string, k5: string, ...argv: (string | number)[]]
+    ): Result<ReleaseReply, Context>
     syncDealStock(...args: [k1: string, ...argv: (string | number)[]]): Result<[string], Context>
     restoreStock(
       ...args: [k1: string, k2: string, k3: string, k4: string, state: string]
@@ -69,6 +72,7 @@ export class StockCounters {
     redis.defineCommand('reserveStock', { numberOfKeys: 5, lua: script('reserve-stock') })
     redis.defineCommand('releaseStock', { numberOfKeys: 4, lua: script('release-stock') })
     redis.defineCommand('commitStock', { numberOfKeys: 3, lua: script('commit-stock') })
+    redis.defineCommand('unsellStock', { numberOfKeys: 5, lua: script('unsell-stock') })
     redis.defineCommand('syncDealStock', { numberOfKeys: 1, lua: script('sync-deal-stock') })
     redis.defineCommand('restoreStock', { numberOfKeys: 4, lua: script('restore-stock') })
   }
@@ -122,6 +126,31 @@ export class StockCounters {
       reservationId,
     )
     return outcome === 'COMMITTED'
+  }
+
+  /**
+   * Puts a cancelled paid order's units back on sale (or releases its reservation if the payment
+   * was never committed here); `returned` is false when an earlier call did, or the counters are
+   * missing (a rebuild leaves cancelled orders out anyway).
+   */
+  async unsell(order: {
+    dealId: string
+    orderId: string
+    userId: string
+    quantity: number
+  }): Promise<{ returned: boolean; remainingBefore: number; quantity: number }> {
+    const keys = stockKeys(order.dealId)
+    const [outcome, remainingBefore, quantity] = await this.redis.unsellStock(
+      keys.stock,
+      keys.holders,
+      keys.reservations,
+      keys.deadlines,
+      keys.returned,
+      order.orderId,
+      order.userId,
+      order.quantity,
+    )
+    return { returned: outcome === 'RETURNED', remainingBefore, quantity }
   }
 
   /** Applies a deal snapshot; `firstSeen` allows creating counters that do not exist. */

@@ -10,6 +10,8 @@ export const stockKeys = (dealId: string) => {
     reservations: `${base}:reservations`,
     /** reservation ids scored by their deadline (epoch ms). */
     deadlines: `${base}:deadlines`,
+    /** ids of paid orders whose units were put back on sale after a cancel. */
+    returned: `${base}:returned`,
     rebuildLock: `${base}:rebuild-lock`,
     admission: (jti: string) => `${base}:admission:${jti}`,
   }
