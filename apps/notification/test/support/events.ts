@@ -73,3 +73,17 @@ export async function notificationsOf(t: TestNotificationApp, userId: string) {
     [userId],
   )
 }
+
+/** Redeliveries the consumer recognised in its inbox and skipped, on the main app. */
+export async function duplicatesSkipped(t: TestNotificationApp, consumer: string): Promise<number> {
+  const metric = t.app.metrics.getSingleMetric('messaging_consumer_messages_total')
+  const values = metric ? (await metric.get()).values : []
+  return values.find((v) => v.labels.consumer === consumer && v.labels.outcome === 'duplicate')?.value ?? 0
+}
+
+/** Waits until the consumer has skipped one more redelivery than `before`. */
+export async function duplicateSkipped(t: TestNotificationApp, consumer: string, before: number) {
+  await waitUntil(async () => (await duplicatesSkipped(t, consumer)) > before, {
+    message: `a redelivery skipped by ${consumer}`,
+  })
+}

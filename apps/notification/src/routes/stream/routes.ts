@@ -22,7 +22,6 @@ export const streamRoutes: FastifyPluginAsyncZod = async (app) => {
       'x-accel-buffering': 'no',
       'x-request-id': request.id,
     })
-    res.write('retry: 3000\n\n')
     const target = {
       send: (event: Parameters<typeof formatSse>[0]) => {
         res.write(formatSse(event))
@@ -32,8 +31,11 @@ export const streamRoutes: FastifyPluginAsyncZod = async (app) => {
     }
     try {
       const close = await live.open(userId, resumeFrom === undefined ? undefined : Number(resumeFrom), target)
-      if (res.destroyed) close()
-      else res.on('close', close)
+      if (res.destroyed) return close()
+      res.on('close', close)
+      // The head goes out with the first bytes, once the stream is live: a client holding the
+      // response is already subscribed and misses nothing published from then on.
+      res.write('retry: 3000\n\n')
     } catch (err) {
       request.log.warn({ err }, 'notification stream could not start')
       res.end()
