@@ -9,8 +9,14 @@ import { databasePlugin } from './plugins/database.ts'
 import { outboxRelayPlugin } from './plugins/outbox-relay.ts'
 import { orderDomainPlugin } from './plugins/order-domain.ts'
 import { dealEventsPlugin } from './plugins/deal-events.ts'
+import { orderLifecyclePlugin } from './plugins/order-lifecycle.ts'
+import { cartPlugin } from './plugins/cart.ts'
 import { orderRoutes } from './routes/orders/routes.ts'
 import { stockRoutes } from './routes/stock/routes.ts'
+import { orderLifecycleRoutes } from './routes/orders/lifecycle-routes.ts'
+import { adminOrderRoutes } from './routes/admin/routes.ts'
+import { sellerRoutes } from './routes/seller/routes.ts'
+import { cartRoutes } from './routes/cart/routes.ts'
 
 export const SERVICE_NAME = 'order'
 
@@ -48,9 +54,15 @@ export const orderApp = fp<OrderAppOptions>(
 
     await app.register(orderDomainPlugin, { config })
     await app.register(dealEventsPlugin)
+    await app.register(orderLifecyclePlugin, { config })
+    await app.register(cartPlugin)
 
     await app.register(orderRoutes)
     await app.register(stockRoutes)
+    await app.register(orderLifecycleRoutes)
+    await app.register(adminOrderRoutes)
+    await app.register(sellerRoutes)
+    await app.register(cartRoutes)
   },
   { name: 'order-app', fastify: '5.x' },
 )

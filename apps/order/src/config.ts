@@ -25,6 +25,11 @@ export const orderConfigShape = {
    * at most).
    */
   STOCK_REBUILD_SETTLE_MS: z.coerce.number().int().min(0).default(15_000),
+  /** Time from payment to shipping and from shipping to delivery (the simulated delivery). */
+  ORDER_PROGRESS_PERIOD_SECONDS: z.coerce
+    .number()
+    .min(0.5)
+    .default(24 * 3600),
   /** How long a retry waits for the same key's first request to finish before a 409. */
   IDEMPOTENCY_WAIT_MS: z.coerce.number().int().min(0).default(3000),
   /** How long answers are kept in Redis for replay (PostgreSQL keeps the orders' for good). */

@@ -46,6 +46,7 @@ export async function startTestOrderApp(overrides: Record<string, string> = {}) 
     return app
   }
 
+  let stopped = false
   const t = {
     app: await build(),
     /** Every route the app registered, with its schemas. */
@@ -61,8 +62,13 @@ export async function startTestOrderApp(overrides: Record<string, string> = {}) 
       routes.length = 0
       t.app = await build()
     },
-    async close() {
+    /** Closes the app but keeps its database, Redis keys and vhost, e.g. for a child process. */
+    async stop() {
+      stopped = true
       await t.app.close()
+    },
+    async close() {
+      if (!stopped) await t.app.close()
       redis.disconnect()
       await Promise.all([redisPrefix.cleanup(), database.drop(), vhost.drop()])
     },

@@ -24,6 +24,10 @@ export function orderView(order: Order) {
     shippedAt: iso(order.shippedAt),
     deliveredAt: iso(order.deliveredAt),
     cancelledAt: iso(order.cancelledAt),
+    returnReason: order.returnReason,
+    returnRejectionReason: order.returnRejectionReason,
+    returnRequestedAt: iso(order.returnRequestedAt),
+    returnResolvedAt: iso(order.returnResolvedAt),
   }
 }
 

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { cancelReasonSchema, orderStatusSchema, paymentMethodSchema } from '@deals/contracts'
 import { pageOf, pageQueryShape, problemResponses } from '@deals/service-kit'
 
-const orderSchema = z.object({
+export const orderSchema = z.object({
   id: z.uuid(),
   userId: z.uuid(),
   sellerId: z.uuid(),
@@ -24,6 +24,10 @@ const orderSchema = z.object({
   shippedAt: z.iso.datetime().nullable(),
   deliveredAt: z.iso.datetime().nullable(),
   cancelledAt: z.iso.datetime().nullable(),
+  returnReason: z.string().nullable(),
+  returnRejectionReason: z.string().nullable(),
+  returnRequestedAt: z.iso.datetime().nullable(),
+  returnResolvedAt: z.iso.datetime().nullable(),
 })
 
 export const placeOrderSchema = {

@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { Agent } from 'undici'
+import { Agent, fetch } from 'undici'
 import type { Identity } from '@deals/contracts'
 import { buyerIdentity } from '@deals/contracts/testing'
 import { gatewayHeaders } from '@deals/service-kit/testing'
@@ -36,7 +36,7 @@ describe('a burst of buyers on one deal', () => {
         headers: { ...gatewayHeaders(buyer), 'content-type': 'application/json', 'idempotency-key': key },
         body: JSON.stringify({ dealId, quantity: 1, paymentMethod: 'WALLET' }),
         dispatcher: agent,
-      } as RequestInit)
+      })
       await res.arrayBuffer()
       if (res.status !== 503 || attempt === 5) return res.status
       await new Promise((resolve) => setTimeout(resolve, 200 * attempt))
