@@ -18,6 +18,8 @@ interface SeedContext {
   gatewayUrl: string
   mailSinkUrl: string
   admin: { email: string; password: string }
+  /** The services that were started; parts of the seed for absent ones are skipped. */
+  services: readonly string[]
   log: (msg: string) => void
 }
 
@@ -90,6 +92,107 @@ async function ensureSeller(ctx: SeedContext, sellerToken: string, adminToken: s
   ctx.log('approved the demo seller')
 }
 
+const DEMO_MARKETS = [
+  { name: '광장시장', address: '서울 종로구 창경궁로 88', lat: 37.5701, lng: 126.9996 },
+  { name: '망원시장', address: '서울 마포구 포은로8길 14', lat: 37.5559, lng: 126.9063 },
+  { name: '통인시장', address: '서울 종로구 자하문로15길 18', lat: 37.5806, lng: 126.9698 },
+]
+
+const DEMO_PRODUCTS = [
+  {
+    name: '유기농 사과 5kg',
+    description: '경북 청송 산지 직송',
+    price: 39000,
+    dealPrice: 19900,
+    queueRequired: true,
+  },
+  {
+    name: '제주 감귤 3kg',
+    description: '새콤달콤 노지 감귤',
+    price: 25000,
+    dealPrice: 12900,
+    queueRequired: false,
+  },
+  {
+    name: '햇 고구마 10kg',
+    description: '해남 황토 꿀고구마',
+    price: 32000,
+    dealPrice: 17900,
+    queueRequired: false,
+  },
+]
+
+/** Markets (admin), a category, products and time deals (seller): skipped when the seller already has deals. */
+async function ensureCatalog(ctx: SeedContext, sellerToken: string, adminToken: string): Promise<void> {
+  const nearby = await call(
+    ctx,
+    'GET',
+    '/api/catalog/markets/nearby?lat=37.57&lng=126.98&radiusKm=20',
+    undefined,
+    adminToken,
+  )
+  if (((nearby.body.items as unknown[] | undefined) ?? []).length === 0) {
+    for (const market of DEMO_MARKETS) {
+      const created = await call(ctx, 'POST', '/api/catalog/markets', market, adminToken)
+      if (created.status !== 201) throw new Error(`market ${market.name} failed: ${created.status}`)
+    }
+    ctx.log(`created ${DEMO_MARKETS.length} markets`)
+  }
+  const deals = await call(ctx, 'GET', '/api/catalog/seller/deals', undefined, sellerToken)
+  if (deals.status !== 200) throw new Error(`listing the seller's deals failed: ${deals.status}`)
+  if (((deals.body.items as unknown[] | undefined) ?? []).length > 0) return
+
+  const categories = await call(ctx, 'GET', '/api/catalog/categories')
+  let category = ((categories.body.items as { id: string; slug: string }[] | undefined) ?? []).find(
+    (c) => c.slug === 'fruit-vegetables',
+  )
+  if (!category) {
+    const created = await call(
+      ctx,
+      'POST',
+      '/api/catalog/categories',
+      { slug: 'fruit-vegetables', name: '과일·채소' },
+      adminToken,
+    )
+    if (created.status !== 201) throw new Error(`category failed: ${created.status}`)
+    category = created.body as unknown as { id: string; slug: string }
+  }
+  // The first deal opens two minutes after start-up, so the waiting room can be tried at once.
+  const startsAt = new Date(Math.ceil((Date.now() + 120_000) / 60_000) * 60_000)
+  for (const [i, product] of DEMO_PRODUCTS.entries()) {
+    const createdProduct = await call(
+      ctx,
+      'POST',
+      '/api/catalog/products',
+      { name: product.name, description: product.description, price: product.price, categoryId: category.id },
+      sellerToken,
+    )
+    if (createdProduct.status !== 201)
+      throw new Error(`product ${product.name} failed: ${createdProduct.status}`)
+    const dealStart = new Date(startsAt.getTime() + i * 3600_000)
+    const deal = await call(
+      ctx,
+      'POST',
+      '/api/catalog/deals',
+      {
+        productId: createdProduct.body.id,
+        dealPrice: product.dealPrice,
+        quantity: 100,
+        perUserLimit: 1,
+        startsAt: dealStart.toISOString(),
+        endsAt: new Date(dealStart.getTime() + 2 * 3600_000).toISOString(),
+        queueRequired: product.queueRequired,
+      },
+      sellerToken,
+    )
+    if (deal.status !== 201)
+      throw new Error(`deal on ${product.name} failed: ${deal.status} ${JSON.stringify(deal.body)}`)
+  }
+  ctx.log(
+    `created ${DEMO_PRODUCTS.length} products with time deals (the first opens at ${startsAt.toISOString()})`,
+  )
+}
+
 export async function seedDemoData(ctx: SeedContext): Promise<DemoLogin[]> {
   const admin = await call(ctx, 'POST', '/api/auth/login', ctx.admin)
   if (admin.status !== 200)
@@ -97,6 +200,14 @@ export async function seedDemoData(ctx: SeedContext): Promise<DemoLogin[]> {
   await ensureAccount(ctx, DEMO_ACCOUNTS.buyer.email, DEMO_ACCOUNTS.buyer.name)
   const sellerToken = await ensureAccount(ctx, DEMO_ACCOUNTS.seller.email, DEMO_ACCOUNTS.seller.name)
   await ensureSeller(ctx, sellerToken, admin.body.accessToken as string)
+  // A fresh login: the token from before the approval does not carry the SELLER role.
+  const seller = await call(ctx, 'POST', '/api/auth/login', {
+    email: DEMO_ACCOUNTS.seller.email,
+    password: DEMO_PASSWORD,
+  })
+  if (seller.status !== 200) throw new Error(`seller login failed: ${seller.status}`)
+  if (ctx.services.includes('catalog'))
+    await ensureCatalog(ctx, seller.body.accessToken as string, admin.body.accessToken as string)
   return [
     { role: 'admin', ...ctx.admin },
     { role: 'seller', email: DEMO_ACCOUNTS.seller.email, password: DEMO_PASSWORD },

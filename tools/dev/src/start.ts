@@ -109,6 +109,7 @@ async function main() {
       gatewayUrl,
       mailSinkUrl: `http://${host}:${mailSink.httpPort}`,
       admin,
+      services: services.map((s) => s.name),
       log: say,
     })
     const rows = logins.map((l) => `    ${l.role.padEnd(7)} ${l.email.padEnd(22)} ${l.password}`)
