@@ -1,11 +1,13 @@
-// An SMTP server on a free loopback port that keeps every message it is given, so tests can see
-// which notification e-mails went out and to whom.
+// An SMTP server on a free loopback port that keeps every message it is given, parsed, so tests
+// can see which notification e-mails went out, to whom and with what subject.
+import { buffer } from 'node:stream/consumers'
+import PostalMime from 'postal-mime'
 import { SMTPServer } from 'smtp-server'
 
 export interface ReceivedMail {
   to: string[]
   subject: string
-  raw: string
+  text: string
 }
 
 export async function startSmtpInbox() {
@@ -14,18 +16,15 @@ export async function startSmtpInbox() {
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
-    onData(stream, session, done) {
-      const chunks: Buffer[] = []
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk))
-      stream.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8')
-        received.push({
-          to: session.envelope.rcptTo.map((r) => r.address),
-          subject: /^Subject: (.*)$/im.exec(raw)?.[1]?.trim() ?? '',
-          raw,
-        })
-        done()
+    closeTimeout: 1000,
+    async onData(stream, session, done) {
+      const email = await PostalMime.parse(await buffer(stream))
+      received.push({
+        to: session.envelope.rcptTo.map((r) => r.address),
+        subject: email.subject ?? '',
+        text: email.text ?? '',
       })
+      done()
     },
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -33,7 +32,7 @@ export async function startSmtpInbox() {
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
-    /** Messages delivered to `address` so far. */
+    /** Messages delivered to `address` so far, oldest first. */
     to: (address: string) => received.filter((m) => m.to.includes(address)),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
