@@ -4,6 +4,7 @@ import { enqueue } from '@deals/messaging'
 import { keywordAlertMatchedV1, type DealSnapshot } from '@deals/contracts'
 import type { Deal } from '../../generated/prisma/client.ts'
 import type { CatalogTx } from '../database.ts'
+import { matchKeywordAlerts } from '../keyword-alerts/match-keyword-alerts.ts'
 import { dealSnapshot } from './deal-view.ts'
 
 export interface DealEventContract {
@@ -15,24 +16,12 @@ export async function publishDealEvent(tx: CatalogTx, event: DealEventContract, 
   await enqueue(tx, { name: event.name, payload: event.payload.parse(dealSnapshot(deal)) })
 }
 
-/**
- * One `keyword-alert.matched.v1` per buyer keyword contained in the deal's product name
- * (keywords are kept lower-cased and trimmed). Korean has no case; the lower-casing is for Latin.
- */
+/** One `keyword-alert.matched.v1` per buyer keyword alert the deal's product name sets off. */
 export async function publishKeywordMatches(tx: CatalogTx, deal: Deal): Promise<number> {
-  const alerts = await tx.$queryRaw<{ id: string; userId: string; keyword: string }[]>`
-    SELECT id::text AS id, user_id::text AS "userId", keyword
-    FROM keyword_alerts
-    WHERE normalized <> '' AND strpos(lower(${deal.productName}), normalized) > 0
-    ORDER BY id`
+  const alerts = await matchKeywordAlerts(tx, deal.productName)
   const snapshot = dealSnapshot(deal)
   for (const alert of alerts) {
-    const payload = keywordAlertMatchedV1.payload.parse({
-      userId: alert.userId,
-      alertId: alert.id,
-      keyword: alert.keyword,
-      deal: snapshot,
-    })
+    const payload = keywordAlertMatchedV1.payload.parse({ ...alert, deal: snapshot })
     await enqueue(tx, { name: keywordAlertMatchedV1.name, payload })
   }
   return alerts.length

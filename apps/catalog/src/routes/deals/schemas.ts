@@ -1,30 +1,19 @@
 // Time deals: sellers book and manage slots on their products; anyone (through the gateway) lists
 // and reads the announced ones. Every deal carries the server's clock for countdowns.
 import { z } from 'zod'
-import { dealStatusSchema } from '@deals/contracts'
+import { dealSnapshotSchema, dealStatusSchema } from '@deals/contracts'
 import { pageOf, pageQueryShape, problemResponses } from '@deals/service-kit'
 import { DEAL_SORTS, DEAL_WINDOWS, LISTED_STATUSES } from '../../domain/deals/deal-listings.ts'
 
 const instant = z.iso.datetime({ offset: true }).describe('ISO-8601; stored to the millisecond')
 
-export const dealSchema = z.object({
+export const dealSchema = dealSnapshotSchema.omit({ dealId: true }).extend({
   id: z.uuid(),
   version: z.number().int().describe('Raised by every change; the events carry it'),
-  status: dealStatusSchema,
-  sellerId: z.uuid(),
-  storeId: z.uuid(),
-  productId: z.uuid(),
-  productName: z.string(),
-  categoryId: z.uuid().nullable(),
   dealPrice: z.number().int().describe('Whole won'),
   regularPrice: z.number().int().describe('Whole won: the product price when booked or last changed'),
   discountPercent: z.number().int(),
-  quantity: z.number().int(),
-  perUserLimit: z.number().int(),
-  startsAt: z.iso.datetime(),
-  endsAt: z.iso.datetime(),
   announceAt: z.iso.datetime().describe('When the deal is (or was) listed as SCHEDULED'),
-  queueRequired: z.boolean(),
   suspendedReason: z.string().nullable(),
   serverTime: z.iso.datetime().describe('The server clock when answering, for countdowns'),
   secondsToStart: z.number().int(),
