@@ -35,6 +35,9 @@ export function partyServerOptions(config: PartyConfig): ServerOptions {
 
 export const partyApp = fp<PartyAppOptions>(
   async (app, { config }) => {
+    // First, so that its onRequest hook marks upgrade requests before the kit's caller check can
+    // refuse one: a handshake refused earlier would leave its socket open after the 401.
+    await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } })
     await app.register(serviceKit, {
       service: SERVICE_NAME,
       title: 'Party: group-buy parties at local markets, their live chat and no-show penalties',
@@ -50,7 +53,6 @@ export const partyApp = fp<PartyAppOptions>(
       producer: SERVICE_NAME,
     })
     await app.register(jobsPlugin, { databaseUrl: config.DATABASE_URL })
-    await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } })
 
     await app.register(marketConsumerPlugin)
     await app.register(chatPlugin, { config })
