@@ -3,7 +3,7 @@
 // answered (`created: false`), so a retried request is harmless.
 import { defineError } from '@deals/service-kit'
 import type { KeywordAlert } from '../../generated/prisma/client.ts'
-import type { CatalogDb } from '../database.ts'
+import { HOT_ROW_TRANSACTION, type CatalogDb } from '../database.ts'
 import { normalizeKeyword } from './normalize-keyword.ts'
 
 export const MAX_KEYWORD_ALERTS = 20
@@ -55,7 +55,7 @@ export class KeywordAlerts {
         throw KeywordAlertLimitReached()
       const row = await tx.keywordAlert.create({ data: { userId, keyword: keyword.trim(), normalized } })
       return { alert: view(row), created: true }
-    })
+    }, HOT_ROW_TRANSACTION)
   }
 
   async remove(userId: string, id: string): Promise<void> {
