@@ -98,6 +98,27 @@ describe('markets', () => {
     for (let i = 1; i < seen.length; i++) assert.ok(seen[i - 1]!.distanceKm <= seen[i]!.distanceKm)
   })
 
+  test('markets at the same spot are paged in id order, none skipped or repeated', async () => {
+    const spot = { lat: 37.4842, lng: 130.9057 }
+    const ids: string[] = []
+    for (let i = 0; i < 5; i++) {
+      const response = await client(t)('POST', '/markets', {
+        as: admin,
+        body: { name: `울릉 ${i}`, address: '울릉군', ...spot },
+      })
+      ids.push(response.json().id)
+    }
+    const seen: string[] = []
+    let cursor: string | null = null
+    do {
+      const url: string = `/markets/nearby?lat=${spot.lat}&lng=${spot.lng}&radiusKm=1&limit=2${cursor ? `&cursor=${cursor}` : ''}`
+      const page = (await client(t)('GET', url)).json()
+      seen.push(...page.items.map((m: { id: string }) => m.id))
+      cursor = page.nextCursor
+    } while (cursor)
+    assert.deepEqual(seen, [...ids].sort())
+  })
+
   test('a point far from Seoul finds only its own market', async () => {
     const response = await client(t)('GET', '/markets/nearby?lat=35.1&lng=129.03&radiusKm=2')
     assert.equal(response.statusCode, 200)

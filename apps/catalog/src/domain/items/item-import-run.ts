@@ -5,7 +5,7 @@
 // attempt fails the import; bad rows are only counted and sampled.
 import type { ItemImport } from '../../generated/prisma/client.ts'
 import type { CatalogDb } from '../database.ts'
-import { checkItemRow } from './item-row.ts'
+import { checkItemRow, type ItemRow } from './item-row.ts'
 import {
   INVALID_SAMPLE_SIZE,
   itemImportView,
@@ -48,16 +48,20 @@ export async function runItemImport(
   const stop = new AbortController()
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal
   const policy = options.fetchPolicy ?? DEFAULT_FETCH_POLICY
-  const fetchOne = (pageNo: number) => fetchPage(record.sourceUrl, pageNo, record.pageSize, policy, signal)
+  // Rows are checked as soon as their page arrives, while an earlier page is being written.
+  const fetchOne = (pageNo: number) =>
+    fetchPage(record.sourceUrl, pageNo, record.pageSize, policy, signal).then((page) =>
+      checkPage(pageNo, page),
+    )
   try {
     let totalPages = record.totalPages
-    let firstPage: SourcePage | undefined
+    let firstPage: CheckedPage | undefined
     if (totalPages === null) {
       firstPage = await fetchOne(1)
-      totalPages = await recordTotals(db, record, firstPage)
+      totalPages = await recordTotals(db, record, firstPage.source)
     }
     let next = record.pagesDone + 1
-    const inFlight = new Map<number, Promise<SourcePage>>()
+    const inFlight = new Map<number, Promise<CheckedPage>>()
     const fill = () => {
       while (next <= totalPages && inFlight.size < options.concurrency) {
         const pageNo = next++
@@ -115,18 +119,30 @@ async function recordTotals(db: CatalogDb, record: ItemImport, first: SourcePage
   return totalPages
 }
 
-async function applyPage(
-  db: CatalogDb,
-  importId: string,
-  pageNo: number,
-  page: SourcePage,
-): Promise<ItemImportView> {
-  const checks = page.rows.map(checkItemRow)
+interface CheckedPage {
+  source: SourcePage
+  /** Valid rows, one per source code (the page's last). */
+  rows: ItemRow[]
+  /** Valid rows dropped for a later row with the same code on this page. */
+  dropped: number
+  invalid: InvalidRow[]
+}
+
+function checkPage(pageNo: number, source: SourcePage): CheckedPage {
+  const checks = source.rows.map(checkItemRow)
   const valid = checks.flatMap((check) => (check.ok ? [check.item] : []))
   const invalid = checks.flatMap((check, index): InvalidRow[] =>
     check.ok ? [] : [{ pageNo, index, sourceCode: check.sourceCode, reason: check.reason }],
   )
-  const { rows, dropped } = lastRowPerCode(valid)
+  return { source, ...lastRowPerCode(valid), invalid }
+}
+
+async function applyPage(
+  db: CatalogDb,
+  importId: string,
+  pageNo: number,
+  { source, rows, dropped, invalid }: CheckedPage,
+): Promise<ItemImportView> {
   return db.$transaction(async (tx) => {
     const [state] = await tx.$queryRaw<{ status: string; pagesDone: number; invalidSample: InvalidRow[] }[]>`
       SELECT status::text, pages_done AS "pagesDone", invalid_sample AS "invalidSample"
@@ -141,7 +157,7 @@ async function applyPage(
       where: { id: importId },
       data: {
         pagesDone: pageNo,
-        rowsSeen: { increment: page.rows.length },
+        rowsSeen: { increment: source.rows.length },
         rowsInserted: { increment: counts.inserted },
         rowsUpdated: { increment: counts.updated },
         rowsDuplicate: { increment: counts.duplicate + dropped },

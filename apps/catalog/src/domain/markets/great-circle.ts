@@ -10,6 +10,11 @@ export function earthBoxRadiusSql(radiusKm: number): Prisma.Sql {
   return Prisma.sql`(earth() * ${radiusKm}::float8 / ${EARTH_MEAN_RADIUS_KM}::float8)`
 }
 
+/** earthdistance's great-circle metres for a straight-line (chord) length in its metres, e.g. a KNN rank. */
+export function chordToArcSql(chord: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(2 * earth() * asin(least(1, ${chord} / (2 * earth()))))`
+}
+
 export interface LatLng {
   lat: number
   lng: number

@@ -8,7 +8,7 @@ import { enqueue } from '@deals/messaging'
 import { Prisma, type Market } from '../../generated/prisma/client.ts'
 import type { CatalogDb, CatalogTx } from '../database.ts'
 import { pageFrom, type Page } from '../search/page.ts'
-import { distanceKmSql, earthBoxRadiusSql, type LatLng } from './great-circle.ts'
+import { chordToArcSql, distanceKmSql, earthBoxRadiusSql, type LatLng } from './great-circle.ts'
 
 export const MarketNotFound = defineError('MARKET_NOT_FOUND', 404, 'No such market')
 export const NothingToChange = defineError('NOTHING_TO_CHANGE', 400, 'Give at least one field to change')
@@ -101,10 +101,13 @@ export class MarketDirectory {
   }
 
   /**
-   * Markets within `radiusKm` of the point, nearest first (ties by id). The GiST index on
-   * `ll_to_earth(lat, lng)` both narrows to the radius's box and walks it in distance order, so a
-   * page costs about `limit` rows however many markets there are; the cursor is the last row's
-   * (rank, id), so later pages re-walk the nearer rows inside the radius only.
+   * Markets within `radiusKm` of the point, nearest first (ties by id), in two steps. First the
+   * GiST index on `ll_to_earth(lat, lng)` walks the radius's box nearest first (KNN) for the
+   * `limit + 1` nearest, which gives the page's farthest rank; then the rows up to that rank,
+   * ties included, are read from a box that small and sorted by (rank, id). One step would not
+   * do: ordered by (rank, id) the planner leaves the KNN walk for a sort of every market in the
+   * radius (0.4 s for 50 km of Seoul at 100,000 markets), and ordered by rank alone equal ranks
+   * could straddle a page. The cursor is the last row's (rank, id).
    */
   async nearby(query: NearbyQuery): Promise<Page<NearbyMarket>> {
     const radiusKm = Math.min(query.radiusKm, MAX_NEARBY_RADIUS_KM)
@@ -112,13 +115,24 @@ export class MarketDirectory {
     const origin = Prisma.sql`ll_to_earth(${query.lat}::float8, ${query.lng}::float8)`
     const rank = Prisma.sql`(ll_to_earth(lat, lng) <-> ${origin})`
     const distance = distanceKmSql(query)
+    const inRadius = Prisma.sql`${distance} <= ${radiusKm}::float8
+      ${after ? Prisma.sql`AND (${rank}, id) > (${after.rank}::float8, ${after.id}::uuid)` : Prisma.empty}`
     const rows = await this.db.$queryRaw<NearbyRow[]>`
+      WITH nearest AS MATERIALIZED (
+        SELECT ${rank} AS rank
+          FROM markets
+         WHERE earth_box(${origin}, ${earthBoxRadiusSql(radiusKm)}) @> ll_to_earth(lat, lng) AND ${inRadius}
+         ORDER BY ${rank}
+         -- A limit the planner cannot see: it then trusts the KNN walk to stop early.
+         LIMIT (SELECT ${query.limit + 1}::int)
+      ), edge AS (
+        SELECT max(rank) AS rank FROM nearest HAVING count(*) > 0
+      )
       SELECT id, name, address, lat, lng, created_at AS "createdAt", updated_at AS "updatedAt",
              ${distance} AS "distanceKm", ${rank} AS rank
-        FROM markets
-       WHERE earth_box(${origin}, ${earthBoxRadiusSql(radiusKm)}) @> ll_to_earth(lat, lng)
-         AND ${distance} <= ${radiusKm}::float8
-         ${after ? Prisma.sql`AND (${rank}, id) > (${after.rank}::float8, ${after.id}::uuid)` : Prisma.empty}
+        FROM edge, markets
+       WHERE earth_box(${origin}, ${chordToArcSql(Prisma.sql`edge.rank`)} + 1) @> ll_to_earth(lat, lng)
+         AND ${rank} <= edge.rank AND ${inRadius}
        ORDER BY ${rank}, id
        LIMIT ${query.limit + 1}`
     return pageFrom(
