@@ -15,7 +15,7 @@ export interface RunningService {
   stop(): Promise<void>
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)
@@ -43,24 +43,29 @@ async function waitUntilReady(url: string, exited: Promise<string>): Promise<voi
 }
 
 /**
- * `others` are the URLs of services already running, for static discovery (the gateway's
- * upstreams). A start that runs into Fastify's plugin timeout (10 s: on a loaded machine creating
- * a pg-boss schema or declaring quorum queues can take longer) is tried up to three times.
+ * `urls` are every service's URL for static discovery, as `npm start` passes them. A start that
+ * runs into Fastify's plugin timeout (on a loaded machine creating a pg-boss schema or declaring
+ * quorum queues can take long) is tried up to three times.
  */
 export async function startService(
   service: PlatformService,
-  others: Record<string, string> = {},
+  port: number,
+  urls: Record<string, string>,
 ): Promise<RunningService> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(service, others)
+      return await startOnce(service, port, urls)
     } catch (err) {
       if (attempt === 3 || !/AVV_ERR_PLUGIN_EXEC_TIMEOUT/.test((err as Error).message)) throw err
     }
   }
 }
 
-async function startOnce(service: PlatformService, others: Record<string, string>): Promise<RunningService> {
+async function startOnce(
+  service: PlatformService,
+  port: number,
+  urls: Record<string, string>,
+): Promise<RunningService> {
   const migrationsDir = join(repoRoot, 'apps', service.name, 'prisma', 'migrations')
   const database = existsSync(migrationsDir)
     ? await createTestDatabase({ prefix: `ops_${service.name}`, migrationsDir })
@@ -68,10 +73,9 @@ async function startOnce(service: PlatformService, others: Record<string, string
   const vhost = await createTestVhost(`ops_${service.name}`)
   const redis = createRedisPrefix(`ops_${service.name}`)
   const dataDir = await mkdtemp(join(tmpdir(), `ops-${service.name}-`))
-  const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const discovery = Object.fromEntries(
-    Object.entries(others).map(([name, u]) => [`SERVICE_${name.toUpperCase()}_URL`, u]),
+    Object.entries(urls).map(([name, u]) => [`SERVICE_${name.toUpperCase()}_URL`, u]),
   )
   const child = spawn(process.execPath, ['--import', 'tsx', join('apps', service.name, 'src', 'main.ts')], {
     cwd: repoRoot,
@@ -104,6 +108,10 @@ async function startOnce(service: PlatformService, others: Record<string, string
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))])
       if (child.exitCode === null) child.kill('SIGKILL')
     }
+    // Nothing of the child may keep this process alive, whatever state it was left in.
+    child.stdout.destroy()
+    child.stderr.destroy()
+    child.unref()
     await Promise.allSettled([
       database?.drop(),
       vhost.drop(),

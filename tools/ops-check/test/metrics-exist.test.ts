@@ -11,7 +11,7 @@ import {
   metricReferences,
 } from '../src/metric-references.ts'
 import { PLATFORM, repoRoot, serviceExists } from '../src/platform.ts'
-import { scrapeFamilies, startService, type RunningService } from '../src/service-process.ts'
+import { freePort, scrapeFamilies, startService, type RunningService } from '../src/service-process.ts'
 
 const present = PLATFORM.filter((s) => serviceExists(repoRoot, s.name))
 const absent = PLATFORM.filter((s) => !serviceExists(repoRoot, s.name))
@@ -21,19 +21,23 @@ const exported = new Map<string, Set<string>>()
 before(async () => {
   if (absent.length)
     console.log(`not started (no apps/<name>/src/main.ts yet): ${absent.map((s) => s.name).join(', ')}`)
-  // Two at a time (much of a start is waiting on PostgreSQL and RabbitMQ); the gateway last,
-  // pointed at the others for its upstreams.
+  // Every service knows every other's URL (static discovery, as with `npm start`). Two start at a
+  // time, since much of a start is waiting on PostgreSQL and RabbitMQ; the gateway last.
+  const ports = new Map<string, number>()
+  for (const s of present) ports.set(s.name, await freePort())
+  const urls = Object.fromEntries([...ports].map(([name, port]) => [name, `http://127.0.0.1:${port}`]))
+  const start = async (service: (typeof present)[number]) =>
+    running.push(await startService(service, ports.get(service.name)!, urls))
   const toStart = present.filter((s) => s.name !== 'gateway')
   const startNext = async (): Promise<void> => {
     const service = toStart.shift()
     if (!service) return
-    running.push(await startService(service))
+    await start(service)
     await startNext()
   }
   await Promise.all([startNext(), startNext()])
   const gateway = present.find((s) => s.name === 'gateway')
-  if (gateway)
-    running.push(await startService(gateway, Object.fromEntries(running.map((r) => [r.name, r.url]))))
+  if (gateway) await start(gateway)
   for (const r of running) exported.set(r.name, await scrapeFamilies(r.url))
 })
 
