@@ -103,6 +103,7 @@ export const gatewayApp = fp<GatewayOptions>(
       routes: ROUTE_TABLE,
       agent,
       signingSecret: config.GATEWAY_SIGNING_SECRET,
+      imageBodyLimit: config.IMAGE_BODY_LIMIT_BYTES,
     })
   },
   { name: 'gateway', fastify: '5.x' },

@@ -31,6 +31,8 @@ export const gatewayConfigShape = {
   RATE_LIMIT_USER_MAX: positive(600),
   RATE_LIMIT_ANONYMOUS_MAX: positive(300),
   BODY_LIMIT_BYTES: positive(1024 * 1024),
+  /** Product image uploads (image/jpeg, png, webp bodies) may be larger than other requests. */
+  IMAGE_BODY_LIMIT_BYTES: positive(6 * 1024 * 1024),
   CORS_ORIGINS: commaList.default(['http://localhost:5173', 'http://127.0.0.1:5173']),
   /** Time an upstream has to start answering; streamed bodies (SSE) are never cut. */
   UPSTREAM_TIMEOUT_MS: positive(30_000),

@@ -22,19 +22,24 @@ export interface ProxyRoutesOptions {
   routes: readonly ProxyRoute[]
   agent: Dispatcher
   signingSecret: string
+  /** Limit for image bodies (uploads); every other body is bounded by the server's bodyLimit. */
+  imageBodyLimit: number
 }
+
+const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp']
 
 export async function proxyRoutes(
   app: FastifyInstance,
-  { routes, agent, signingSecret }: ProxyRoutesOptions,
+  { routes, agent, signingSecret, imageBodyLimit }: ProxyRoutesOptions,
 ) {
   app.decorateRequest('upstreamUrl', '')
   // Buffered (bounded by bodyLimit, for declared and chunked lengths alike) so an oversized body
   // is a 413 before the upstream sees a byte; then streamed on as it came.
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
-    done(null, (body as Buffer).length > 0 ? Readable.from([body]) : undefined)
-  })
+  const forwardBuffered = (_request: unknown, body: string | Buffer, done: (e: null, b?: Readable) => void) =>
+    done(null, body.length > 0 ? Readable.from([body]) : undefined)
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, forwardBuffered)
+  app.addContentTypeParser(IMAGE_TYPES, { parseAs: 'buffer', bodyLimit: imageBodyLimit }, forwardBuffered)
   const rewriteRequestHeaders = rewriteForwardedHeaders(signingSecret)
   // The upgrade request to the upstream carries only what the gateway asserts. The plugin reads
   // `rewriteRequestHeaders` here at runtime; its type declarations leave it out.

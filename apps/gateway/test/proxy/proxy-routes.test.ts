@@ -101,6 +101,25 @@ describe('forwarding through the gateway', () => {
     assert.equal(catalog.hits('/echo'), before)
   })
 
+  test('an image upload may exceed the general body limit, up to the image limit', async () => {
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.alloc(4000, 1)])
+    const accepted = await call(`${gateway.url}/api/catalog/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: png,
+    })
+    assert.equal(accepted.status, 200)
+    assert.deepEqual(accepted.body.body, { imageBytes: png.length })
+    const before = catalog.hits('/echo')
+    const tooLarge = await call(`${gateway.url}/api/catalog/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: Buffer.alloc(9000, 1),
+    })
+    assert.equal(tooLarge.status, 413)
+    assert.equal(catalog.hits('/echo'), before)
+  })
+
   test('a chunked body over the limit is refused with 413 before forwarding', async () => {
     const before = catalog.hits('/echo')
     async function* chunks() {

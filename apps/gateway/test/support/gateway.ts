@@ -56,6 +56,7 @@ export async function startGateway(
     JWT_ISSUER: TEST_ISSUER,
     JWT_AUDIENCE: TEST_AUDIENCE,
     BODY_LIMIT_BYTES: '1024',
+    IMAGE_BODY_LIMIT_BYTES: '8192',
     RATE_LIMIT_ANONYMOUS_MAX: '100000',
     RATE_LIMIT_USER_MAX: '100000',
     ...serviceUrls,

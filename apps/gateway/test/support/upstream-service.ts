@@ -24,6 +24,12 @@ export async function startUpstream(name: string): Promise<UpstreamService> {
     title: `${name} (test upstream)`,
     gatewaySigningSecret: TEST_GATEWAY_SECRET,
   })
+  // Uploads arrive as raw image bytes; the echo reports how many came through.
+  app.addContentTypeParser(
+    'image/png',
+    { parseAs: 'buffer', bodyLimit: 16 * 1024 * 1024 },
+    (_r, body, done) => done(null, { imageBytes: (body as Buffer).length }),
+  )
   const hits = new Map<string, number>()
   app.addHook('preHandler', async (request) => {
     const path = request.url.split('?', 1)[0]!
