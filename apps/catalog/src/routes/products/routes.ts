@@ -1,7 +1,6 @@
 // Routes: POST|GET /products, GET|PATCH|DELETE /products/:id, POST|DELETE /products/:id/like.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { requireIdentity, requireRole } from '@deals/service-kit'
-import { sellerIdOf, sellerOnly } from '../seller-caller.ts'
+import { requireIdentity, requireRole, requireSeller, sellerIdOf } from '@deals/service-kit'
 import {
   createProductSchema,
   deleteProductSchema,
@@ -16,7 +15,7 @@ export const productRoutes: FastifyPluginAsyncZod = async (app) => {
   const { products, search, likes } = app.storefront
   const buyer = requireRole('BUYER')
 
-  app.post('/products', { schema: createProductSchema, preHandler: sellerOnly }, async (request, reply) =>
+  app.post('/products', { schema: createProductSchema, preHandler: requireSeller }, async (request, reply) =>
     reply.code(201).send(await products.create(sellerIdOf(request), request.body)),
   )
 
@@ -24,13 +23,13 @@ export const productRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/products/:id', { schema: getProductSchema }, async (request) => products.get(request.params.id))
 
-  app.patch('/products/:id', { schema: updateProductSchema, preHandler: sellerOnly }, async (request) =>
+  app.patch('/products/:id', { schema: updateProductSchema, preHandler: requireSeller }, async (request) =>
     products.update(sellerIdOf(request), request.params.id, request.body),
   )
 
   app.delete(
     '/products/:id',
-    { schema: deleteProductSchema, preHandler: sellerOnly },
+    { schema: deleteProductSchema, preHandler: requireSeller },
     async (request, reply) => {
       await products.remove(sellerIdOf(request), request.params.id)
       return reply.code(204).send(null)

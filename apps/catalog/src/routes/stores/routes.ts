@@ -1,7 +1,6 @@
 // Routes: POST|GET /stores, GET|PATCH /stores/:id, POST|DELETE /stores/:id/follow.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { requireIdentity, requireRole } from '@deals/service-kit'
-import { sellerIdOf, sellerOnly } from '../seller-caller.ts'
+import { requireIdentity, requireRole, requireSeller, sellerIdOf } from '@deals/service-kit'
 import {
   createStoreSchema,
   followStoreSchema,
@@ -15,7 +14,7 @@ export const storeRoutes: FastifyPluginAsyncZod = async (app) => {
   const { stores, follows } = app.storefront
   const buyer = requireRole('BUYER')
 
-  app.post('/stores', { schema: createStoreSchema, preHandler: sellerOnly }, async (request, reply) =>
+  app.post('/stores', { schema: createStoreSchema, preHandler: requireSeller }, async (request, reply) =>
     reply.code(201).send(await stores.create(sellerIdOf(request), request.body)),
   )
 
@@ -23,7 +22,7 @@ export const storeRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/stores/:id', { schema: getStoreSchema }, async (request) => stores.get(request.params.id))
 
-  app.patch('/stores/:id', { schema: updateStoreSchema, preHandler: sellerOnly }, async (request) =>
+  app.patch('/stores/:id', { schema: updateStoreSchema, preHandler: requireSeller }, async (request) =>
     stores.update(sellerIdOf(request), request.params.id, request.body),
   )
 

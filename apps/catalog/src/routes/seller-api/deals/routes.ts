@@ -2,10 +2,8 @@
 // /seller/v1/deals/:id/suspend|resume. Always as the seller, never as an admin.
 import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { requireIdentity } from '@deals/service-kit'
+import { requireIdentity, requireSellerScope, sellerIdOf } from '@deals/service-kit'
 import type { DealActor } from '../../../domain/deals/deal-book.ts'
-import { sellerIdOf } from '../../seller-caller.ts'
-import { requireSellerScope } from '../seller-scope.ts'
 import {
   sellerBookDealSchema,
   sellerGetDealSchema,

@@ -1,7 +1,6 @@
 // Routes: /seller/v1/products (GET, POST), /seller/v1/products/:id (GET, PATCH, DELETE).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { sellerIdOf } from '../../seller-caller.ts'
-import { requireSellerScope } from '../seller-scope.ts'
+import { requireSellerScope, sellerIdOf } from '@deals/service-kit'
 import {
   sellerCreateProductSchema,
   sellerDeleteProductSchema,

@@ -1,8 +1,7 @@
 // Routes: /seller/v1/webhooks (POST, GET), /seller/v1/webhooks/:id (GET, PATCH, DELETE),
 // /:id/deliveries (GET), /:id/deliveries/:deliveryId/redeliver (POST), /:id/ping (POST).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { sellerIdOf } from '../../seller-caller.ts'
-import { requireSellerScope } from '../seller-scope.ts'
+import { requireSellerScope, sellerIdOf } from '@deals/service-kit'
 import {
   createWebhookSchema,
   deleteWebhookSchema,
