@@ -122,12 +122,12 @@ export function decide(order: OrderMoment, step: LifecycleStep, now: Date): Deci
   const window = rule.from[order.status]
   if (window === undefined) {
     const refusal = rule.refusals?.[order.status] ?? OrderStatusConflict
-    throw refusal(undefined, { status: order.status })
+    throw refusal(undefined, { orderStatus: order.status })
   }
   if (window) {
     const since = order[window.since]
     if (!since || now.getTime() - since.getTime() >= window.withinMs)
-      throw window.closed(undefined, { status: order.status })
+      throw window.closed(undefined, { orderStatus: order.status })
   }
   return { kind: 'MOVE', from: order.status, to: rule.to }
 }

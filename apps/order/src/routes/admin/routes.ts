@@ -10,7 +10,7 @@ export const adminOrderRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/admin/orders/:id/mark-paid',
-    { schema: markPaidSchema, preHandler: requireRole('ADMIN') },
+    { schema: markPaidSchema, onRequest: requireRole('ADMIN') },
     async (request) =>
       orderView(
         await lifecycle.markPaid(request.params.id, {

@@ -12,6 +12,6 @@ export const markPaidSchema = {
     'changes nothing; a cancelled order is 409 ORDER_NOT_PAYABLE. To be removed once payments ' +
     'drive the saga.',
   params: z.object({ id: z.uuid() }),
-  body: z.strictObject({ paymentId: z.string().min(1).max(100).optional() }).optional(),
+  body: z.strictObject({ paymentId: z.string().min(1).max(100).optional() }).nullish(),
   response: { 200: orderSchema, ...problemResponses(400, 401, 403, 404, 409, 415) },
 }

@@ -1,7 +1,13 @@
 // Routes: GET /cart, PUT|DELETE /cart/items/:dealId, POST /cart/checkout (the signed-in buyer's).
+import type { FastifyReply } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { requireIdentity, requireUser } from '@deals/service-kit'
+import type { StoredAnswer } from '../../domain/idempotency/idempotency-store.ts'
 import { checkoutSchema, deleteCartItemSchema, getCartSchema, putCartItemSchema } from './schemas.ts'
+
+/** The checkout's answer as first sent, byte for byte, for replays. */
+const sendAnswer = (reply: FastifyReply, answer: StoredAnswer) =>
+  reply.code(answer.statusCode).header('content-type', answer.contentType).send(answer.body)
 
 export const cartRoutes: FastifyPluginAsyncZod = async (app) => {
   const { carts, checkout } = app.orderCarts
@@ -26,6 +32,6 @@ export const cartRoutes: FastifyPluginAsyncZod = async (app) => {
       request.body,
       request.headers['idempotency-key'],
     )
-    return reply.code(answer.statusCode).header('content-type', answer.contentType).send(answer.body)
+    return sendAnswer(reply, answer)
   })
 }
