@@ -40,8 +40,11 @@ export const notificationDomainPlugin = fp<{ config: NotificationConfig }>(
   async (app, { config }) => {
     const { notificationDb: db, redis, jobs } = app
     const log = app.log.child({ component: 'live' })
-    const subscriber = redis.duplicate()
+    // Connected before its first SUBSCRIBE: a lazy connection would run its ready check (INFO)
+    // behind queued subscriber-mode commands, which Redis refuses.
+    const subscriber = redis.duplicate({ enableAutoPipelining: false })
     subscriber.on('error', (err) => log.warn({ err: err.message }, 'redis subscriber connection error'))
+    await subscriber.connect()
     const mine = new MyNotifications(db)
     const presence = new Presence(redis, config.STREAM_HEARTBEAT_MS * PRESENCE_HEARTBEATS)
     const live = new LiveFeed(redis, subscriber, mine, presence, log, {

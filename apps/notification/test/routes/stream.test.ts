@@ -141,6 +141,30 @@ describe('the live stream of my notifications', () => {
     }
   })
 
+  test('many users opening streams at once on a fresh replica all go live', async () => {
+    const fresh = await t.replica()
+    const url = await fresh.listen({ host: '127.0.0.1', port: 0 })
+    const users = Array.from({ length: 40 }, () => buyerIdentity())
+    const streams = await Promise.all(users.map((u) => openStream(url, u)))
+    try {
+      const { feed } = fresh.notificationDomain
+      const notices = users.map((u) => ({
+        userId: u.userId,
+        kind: 'DEAL_REMINDER' as const,
+        sourceEventId: randomUUID(),
+        title: 'all at once',
+        body: '',
+      }))
+      await feed.transaction((tx) => feed.notify(tx, notices))
+      await Promise.all(streams.map((s) => s.received(1)))
+      assert.ok(
+        streams.every((s) => s.events.length === 1 && s.events[0]!.notification.title === 'all at once'),
+      )
+    } finally {
+      await Promise.all(streams.map((s) => s.close()))
+    }
+  })
+
   test('a bad Last-Event-ID is a 400 problem before any stream starts', async () => {
     for (const headers of [{ 'last-event-id': 'abc' }, { 'last-event-id': '-1' }]) {
       const res = await client(t)('GET', '/stream', { as: buyerIdentity(), headers })
