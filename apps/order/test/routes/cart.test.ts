@@ -6,8 +6,8 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { buyerIdentity } from '@deals/contracts/testing'
 import { cartKey, CART_TTL_SECONDS } from '../../src/domain/cart/carts.ts'
-import { seedDeal, sql, startTestOrderApp, type TestOrderApp } from '../support/test-order-app.ts'
-import { call, placeOrder, stockOf } from '../support/order-steps.ts'
+import { client, seedDeal, sql, startTestOrderApp, type TestOrderApp } from '../support/test-order-app.ts'
+import { placeOrder, stockOf } from '../support/order-steps.ts'
 
 describe('the cart', () => {
   let t: TestOrderApp
@@ -17,15 +17,15 @@ describe('the cart', () => {
   after(() => t.close())
 
   const put = (buyer: ReturnType<typeof buyerIdentity>, dealId: string, quantity: number) =>
-    call(t)('PUT', `/cart/items/${dealId}`, { as: buyer, body: { quantity } })
+    client(t)('PUT', `/cart/items/${dealId}`, { as: buyer, body: { quantity } })
   const checkout = (buyer: ReturnType<typeof buyerIdentity>, body: object, key = randomUUID()) =>
-    call(t)('POST', '/cart/checkout', { as: buyer, body, headers: { 'idempotency-key': key } })
+    client(t)('POST', '/cart/checkout', { as: buyer, body, headers: { 'idempotency-key': key } })
 
   test('add, change and remove lines; the cart shows each deal’s current price and status', async () => {
     const buyer = buyerIdentity()
     const a = await seedDeal(t, { perUserLimit: 3, dealPrice: 5000 })
     const b = await seedDeal(t, { perUserLimit: 2, dealPrice: 1200, status: 'SCHEDULED' })
-    assert.deepEqual((await call(t)('GET', '/cart', { as: buyer })).json().items, [])
+    assert.deepEqual((await client(t)('GET', '/cart', { as: buyer })).json().items, [])
 
     const added = await put(buyer, a.dealId, 2)
     assert.equal(added.statusCode, 200, added.body)
@@ -45,18 +45,18 @@ describe('the cart', () => {
     await t.app.orderDb.$transaction((tx) =>
       t.app.orderDomain.deals.apply(tx, { ...a, version: 2, dealPrice: 4000 }),
     )
-    assert.equal((await call(t)('GET', '/cart', { as: buyer })).json().totalAmount, 3 * 4000 + 1200)
+    assert.equal((await client(t)('GET', '/cart', { as: buyer })).json().totalAmount, 3 * 4000 + 1200)
 
-    const removed = await call(t)('DELETE', `/cart/items/${b.dealId}`, { as: buyer })
+    const removed = await client(t)('DELETE', `/cart/items/${b.dealId}`, { as: buyer })
     assert.equal(removed.statusCode, 200)
     assert.deepEqual(
       removed.json().items.map((i: { dealId: string }) => i.dealId),
       [a.dealId],
     )
-    const again = await call(t)('DELETE', `/cart/items/${b.dealId}`, { as: buyer })
+    const again = await client(t)('DELETE', `/cart/items/${b.dealId}`, { as: buyer })
     assert.equal(again.statusCode, 200)
     // Carts are per buyer.
-    assert.deepEqual((await call(t)('GET', '/cart', { as: buyerIdentity() })).json().items, [])
+    assert.deepEqual((await client(t)('GET', '/cart', { as: buyerIdentity() })).json().items, [])
   })
 
   test('every read and change keeps the cart for 14 days from now; it expires untouched', async () => {
@@ -68,14 +68,14 @@ describe('the cart', () => {
     assert.ok(ttl > CART_TTL_SECONDS - 60 && ttl <= CART_TTL_SECONDS, `ttl ${ttl}`)
     assert.equal(CART_TTL_SECONDS, 14 * 24 * 3600)
     await t.redis.expire(key, 100)
-    await call(t)('GET', '/cart', { as: buyer })
+    await client(t)('GET', '/cart', { as: buyer })
     assert.ok((await t.redis.ttl(key)) > CART_TTL_SECONDS - 60, 'a read refreshes the lifetime')
     await t.redis.expire(key, 100)
-    await call(t)('DELETE', `/cart/items/${randomUUID()}`, { as: buyer })
+    await client(t)('DELETE', `/cart/items/${randomUUID()}`, { as: buyer })
     assert.ok((await t.redis.ttl(key)) > CART_TTL_SECONDS - 60, 'a change refreshes the lifetime')
     await t.redis.pexpire(key, 1)
     await new Promise((resolve) => setTimeout(resolve, 20))
-    assert.deepEqual((await call(t)('GET', '/cart', { as: buyer })).json().items, [])
+    assert.deepEqual((await client(t)('GET', '/cart', { as: buyer })).json().items, [])
   })
 
   test('limits: quantity up to the per-buyer limit, at most 50 lines, known and unfinished deals only', async () => {
@@ -97,7 +97,7 @@ describe('the cart', () => {
     assert.equal(full.json().code, 'CART_FULL')
     // Changing a line already in a full cart is fine.
     assert.equal((await put(buyer, deals[0]!.dealId, 1)).statusCode, 200)
-    assert.equal((await call(t)('GET', '/cart', { as: buyer })).json().items.length, 50)
+    assert.equal((await client(t)('GET', '/cart', { as: buyer })).json().items.length, 50)
   })
 
   test('checkout of chosen lines orders them and keeps the others in the cart', async () => {
@@ -115,7 +115,7 @@ describe('the cart', () => {
     const [order] = await sql(t, 'SELECT user_id, quantity, amount FROM orders WHERE id = $1', [line.orderId])
     assert.deepEqual(order, { user_id: buyer.userId, quantity: 2, amount: 2 * a.dealPrice })
     assert.deepEqual(await stockOf(t, a.dealId), { quantity: 5, remaining: 3, reserved: 2, sold: 0 })
-    const left = (await call(t)('GET', '/cart', { as: buyer })).json().items
+    const left = (await client(t)('GET', '/cart', { as: buyer })).json().items
     assert.deepEqual(
       left.map((i: { dealId: string }) => i.dealId),
       [b.dealId],
@@ -143,7 +143,7 @@ describe('the cart', () => {
     const over = byDeal.get(limited.dealId) as { outcome: string; problem: { code: string } }
     assert.equal(over.problem.code, 'PURCHASE_LIMIT_EXCEEDED')
     assert.equal((byDeal.get(fine.dealId) as { outcome: string }).outcome, 'ORDERED')
-    const left = (await call(t)('GET', '/cart', { as: buyer })).json().items
+    const left = (await client(t)('GET', '/cart', { as: buyer })).json().items
     assert.deepEqual(
       left.map((i: { dealId: string }) => i.dealId).sort(),
       [soldOut.dealId, limited.dealId].sort(),
@@ -161,7 +161,7 @@ describe('the cart', () => {
     assert.equal(admission.problem.code, 'ADMISSION_REQUIRED')
     assert.equal(notInCart.dealId, missing)
     assert.equal(notInCart.problem.code, 'CART_LINE_NOT_FOUND')
-    assert.equal((await call(t)('GET', '/cart', { as: buyer })).json().items.length, 1)
+    assert.equal((await client(t)('GET', '/cart', { as: buyer })).json().items.length, 1)
   })
 
   test('a retried checkout replays the first answer and orders nothing twice; another body with the key is 422', async () => {
@@ -221,7 +221,7 @@ describe('the cart', () => {
       ['POST', '/cart/checkout', { paymentMethod: 'WALLET' }, { 'idempotency-key': 'has space' }],
     ]
     for (const [method, url, body, headers] of cases) {
-      const res = await call(t)(method as 'PUT', url, {
+      const res = await client(t)(method as 'PUT', url, {
         as: buyer,
         ...(body === undefined ? {} : { body }),
         ...(headers ? { headers } : {}),
@@ -229,7 +229,7 @@ describe('the cart', () => {
       assert.equal(res.statusCode, 400, `${method} ${url} ${JSON.stringify(body)}: ${res.body}`)
       assert.match(String(res.headers['content-type']), /^application\/problem\+json/)
     }
-    assert.equal((await call(t)('GET', '/cart')).statusCode, 401)
-    assert.deepEqual((await call(t)('GET', '/cart', { as: buyer })).json().items, [])
+    assert.equal((await client(t)('GET', '/cart')).statusCode, 401)
+    assert.deepEqual((await client(t)('GET', '/cart', { as: buyer })).json().items, [])
   })
 })

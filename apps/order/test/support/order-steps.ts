@@ -1,27 +1,9 @@
-// Steps the lifecycle, seller and cart tests share: calling any route, placing and paying an
-// order, and moving an order's times into the past to simulate their passing.
+// Steps the lifecycle, seller and cart tests share: placing and paying an order, moving an
+// order's times into the past to simulate their passing, reading its rows, events and stock.
 import { randomUUID } from 'node:crypto'
 import assert from 'node:assert/strict'
-import { gatewayHeaders } from '@deals/service-kit/testing'
 import type { Identity } from '@deals/contracts'
-import { sql, type TestOrderApp } from './test-order-app.ts'
-
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
-
-/** Calls the app as the gateway would, with any method. */
-export function call(t: TestOrderApp) {
-  return (
-    method: Method,
-    url: string,
-    options: { body?: unknown; as?: Identity; headers?: Record<string, string> } = {},
-  ) =>
-    t.app.inject({
-      method,
-      url,
-      headers: { ...gatewayHeaders(options.as), ...options.headers },
-      ...(options.body === undefined ? {} : { payload: options.body as object }),
-    })
-}
+import { client, sql, type TestOrderApp } from './test-order-app.ts'
 
 /** Places an order for `buyer` and returns its id. */
 export async function placeOrder(
@@ -30,7 +12,7 @@ export async function placeOrder(
   buyer: Identity,
   quantity = 1,
 ): Promise<string> {
-  const res = await call(t)('POST', '/', {
+  const res = await client(t)('POST', '/', {
     as: buyer,
     body: { dealId: deal.dealId, quantity, paymentMethod: 'WALLET' },
     headers: { 'idempotency-key': randomUUID() },
@@ -99,7 +81,7 @@ export async function orderRow(t: TestOrderApp, orderId: string) {
 }
 
 export async function stockOf(t: TestOrderApp, dealId: string) {
-  const res = await call(t)('GET', `/deals/${dealId}/stock`)
+  const res = await client(t)('GET', `/deals/${dealId}/stock`)
   assert.equal(res.statusCode, 200, res.body)
   return res.json() as { quantity: number; remaining: number; reserved: number; sold: number }
 }

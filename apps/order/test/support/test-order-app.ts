@@ -126,7 +126,7 @@ export async function sql<R extends pg.QueryResultRow = Record<string, unknown>>
   }
 }
 
-type Method = 'GET' | 'POST'
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 
 /** Calls the app as the gateway would, optionally as a signed-in identity. */
 export function client(t: TestOrderApp) {

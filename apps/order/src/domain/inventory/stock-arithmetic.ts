@@ -1,7 +1,7 @@
 // What a deal's stock must be, given its orders: the truth a rebuild writes back to Redis.
 // sold = units of orders paid or beyond (a returned unit is not put back on sale), reserved =
 // units of orders awaiting payment, remaining = quantity − sold − reserved; a buyer holds the
-// units of every order not cancelled.
+// units of every order not cancelled. Cancelled orders that had been paid are listed as returned.
 import type { RestoredStock } from './stock-counters.ts'
 
 export interface DealTerms {
@@ -20,6 +20,7 @@ export interface OrderUnits {
   quantity: number
   status: string
   reservationExpiresAt: Date | null
+  paidAt?: Date | null
 }
 
 export function stockFromOrders(deal: DealTerms, orders: readonly OrderUnits[]): RestoredStock {
@@ -27,8 +28,12 @@ export function stockFromOrders(deal: DealTerms, orders: readonly OrderUnits[]):
   let reserved = 0
   const holders: Record<string, number> = {}
   const reservations: RestoredStock['reservations'] = []
+  const returned: string[] = []
   for (const order of orders) {
-    if (order.status === 'CANCELLED') continue
+    if (order.status === 'CANCELLED') {
+      if (order.paidAt) returned.push(order.id)
+      continue
+    }
     holders[order.userId] = (holders[order.userId] ?? 0) + order.quantity
     if (order.status === 'PENDING_PAYMENT') {
       reserved += order.quantity
@@ -53,5 +58,6 @@ export function stockFromOrders(deal: DealTerms, orders: readonly OrderUnits[]):
     levels: { quantity, remaining: quantity - sold - reserved, reserved, sold },
     holders,
     reservations,
+    returned,
   }
 }

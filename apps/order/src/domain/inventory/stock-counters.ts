@@ -25,7 +25,7 @@ declare module 'ioredis' {
     ): Result<ReleaseReply, Context>
     syncDealStock(...args: [k1: string, ...argv: (string | number)[]]): Result<[string], Context>
     restoreStock(
-      ...args: [k1: string, k2: string, k3: string, k4: string, state: string]
+      ...args: [k1: string, k2: string, k3: string, k4: string, k5: string, state: string]
     ): Result<number, Context>
   }
 }
@@ -62,6 +62,8 @@ export interface RestoredStock {
   levels: StockLevels
   holders: Record<string, number>
   reservations: { id: string; userId: string; quantity: number; deadline: number }[]
+  /** Paid orders since cancelled: their units are not in `sold`, and an unsell must not repeat that. */
+  returned: string[]
 }
 
 /** Keeps the admission marker a minute past the token's expiry, for clocks that disagree. */
@@ -74,7 +76,7 @@ export class StockCounters {
     redis.defineCommand('commitStock', { numberOfKeys: 3, lua: script('commit-stock') })
     redis.defineCommand('unsellStock', { numberOfKeys: 5, lua: script('unsell-stock') })
     redis.defineCommand('syncDealStock', { numberOfKeys: 1, lua: script('sync-deal-stock') })
-    redis.defineCommand('restoreStock', { numberOfKeys: 4, lua: script('restore-stock') })
+    redis.defineCommand('restoreStock', { numberOfKeys: 5, lua: script('restore-stock') })
   }
 
   async reserve(r: ReserveRequest): Promise<{ outcome: ReserveOutcome; remaining: number }> {
@@ -179,10 +181,12 @@ export class StockCounters {
       keys.holders,
       keys.reservations,
       keys.deadlines,
+      keys.returned,
       JSON.stringify({
         stock: { ...state.terms, ...state.levels },
         holders: state.holders,
         reservations: state.reservations,
+        returned: state.returned,
       }),
     )
     if (written === 1) await this.redis.sadd(STOCK_DEALS_KEY, dealId)

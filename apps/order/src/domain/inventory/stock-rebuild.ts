@@ -56,8 +56,15 @@ export class StockRebuild {
       const deal = await this.db.deal.findUnique({ where: { id: dealId } })
       if (!deal) return false
       const orders = await this.db.order.findMany({
-        where: { dealId, status: { not: 'CANCELLED' } },
-        select: { id: true, userId: true, quantity: true, status: true, reservationExpiresAt: true },
+        where: { dealId, OR: [{ status: { not: 'CANCELLED' } }, { paidAt: { not: null } }] },
+        select: {
+          id: true,
+          userId: true,
+          quantity: true,
+          status: true,
+          reservationExpiresAt: true,
+          paidAt: true,
+        },
       })
       const state = stockFromOrders(deal, orders)
       const written = await this.stock.restore(dealId, state)

@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor } from '@deals/service-kit'
 import type { OrderStatus } from '@deals/contracts'
 import type { Order } from '../../generated/prisma/client.ts'
 import type { OrderDb } from '../database.ts'
+import { orderView } from '../orders/order-view.ts'
 
 export interface SalesQuery {
   status?: OrderStatus | undefined
@@ -18,29 +19,19 @@ export interface SalesQuery {
 
 const cursorShape = { id: z.uuid() }
 
+/** The order as its seller sees it: without the buyer, the address and the reservation. */
 export function saleView(order: Order) {
-  const iso = (d: Date | null) => d?.toISOString() ?? null
-  return {
-    orderId: order.id,
-    dealId: order.dealId,
-    productId: order.productId,
-    productName: order.productName,
-    quantity: order.quantity,
-    unitPrice: order.unitPrice,
-    amount: order.amount,
-    status: order.status,
-    paymentMethod: order.paymentMethod,
-    cancelReason: order.cancelReason,
-    returnReason: order.returnReason,
-    returnRejectionReason: order.returnRejectionReason,
-    placedAt: order.createdAt.toISOString(),
-    paidAt: iso(order.paidAt),
-    shippedAt: iso(order.shippedAt),
-    deliveredAt: iso(order.deliveredAt),
-    cancelledAt: iso(order.cancelledAt),
-    returnRequestedAt: iso(order.returnRequestedAt),
-    returnResolvedAt: iso(order.returnResolvedAt),
-  }
+  const {
+    id,
+    createdAt,
+    userId: _buyer,
+    addressId: _address,
+    sellerId: _seller,
+    reservationExpiresAt: _reservation,
+    updatedAt: _updated,
+    ...sale
+  } = orderView(order)
+  return { orderId: id, placedAt: createdAt, ...sale }
 }
 
 export type SaleView = ReturnType<typeof saleView>

@@ -1,32 +1,22 @@
 // A seller's sales and return decisions, for the seller's own token (/seller/...) and for its
 // API keys (/seller/v1/..., same shapes).
 import { z } from 'zod'
-import { cancelReasonSchema, orderStatusSchema, paymentMethodSchema } from '@deals/contracts'
+import { orderStatusSchema } from '@deals/contracts'
 import { pageOf, pageQueryShape, problemResponses } from '@deals/service-kit'
+import { orderSchema } from '../orders/schemas.ts'
 
-const at = z.iso.datetime().nullable()
-
-const saleSchema = z.object({
-  orderId: z.uuid(),
-  dealId: z.uuid().nullable(),
-  productId: z.uuid(),
-  productName: z.string(),
-  quantity: z.number().int(),
-  unitPrice: z.number().int(),
-  amount: z.number().int(),
-  status: orderStatusSchema,
-  paymentMethod: paymentMethodSchema,
-  cancelReason: cancelReasonSchema.nullable(),
-  returnReason: z.string().nullable(),
-  returnRejectionReason: z.string().nullable(),
-  placedAt: z.iso.datetime(),
-  paidAt: at,
-  shippedAt: at,
-  deliveredAt: at,
-  cancelledAt: at,
-  returnRequestedAt: at,
-  returnResolvedAt: at,
-})
+/** An order as its seller sees it (see saleView). */
+const saleSchema = orderSchema
+  .omit({
+    id: true,
+    createdAt: true,
+    userId: true,
+    addressId: true,
+    sellerId: true,
+    reservationExpiresAt: true,
+    updatedAt: true,
+  })
+  .extend({ orderId: z.uuid(), placedAt: z.iso.datetime() })
 
 export const listSalesSchema = {
   tags: ['seller'],

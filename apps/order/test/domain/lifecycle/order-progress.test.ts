@@ -4,8 +4,8 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { buyerIdentity } from '@deals/contracts/testing'
-import { seedDeal, startTestOrderApp, type TestOrderApp } from '../../support/test-order-app.ts'
-import { call, eventsOf, orderRow, paidOrder } from '../../support/order-steps.ts'
+import { client, seedDeal, startTestOrderApp, type TestOrderApp } from '../../support/test-order-app.ts'
+import { eventsOf, orderRow, paidOrder } from '../../support/order-steps.ts'
 
 const PERIOD_S = 1
 
@@ -82,7 +82,7 @@ describe('delivery progress', () => {
     const deal = await seedDeal(t)
     const buyer = buyerIdentity()
     const orderId = await paidOrder(t, deal, buyer)
-    const res = await call(t)('POST', `/${orderId}/cancel`, { as: buyer })
+    const res = await client(t)('POST', `/${orderId}/cancel`, { as: buyer })
     assert.equal(res.statusCode, 200, res.body)
     await sleep(3 * PERIOD_S * 1000 + 1000)
     const row = await orderRow(t, orderId)
