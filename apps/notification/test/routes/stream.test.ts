@@ -79,10 +79,19 @@ describe('the live stream of my notifications', () => {
       await resumed.close()
     }
 
+    const beyond = await openStream(baseUrl, me, { lastEventId: 999_999 })
+    try {
+      await alert(me, 'g')
+      await beyond.received(1)
+      assert.deepEqual(beyond.ids(), [lastSeen + 5], 'an id beyond the feed resumes from its end')
+    } finally {
+      await beyond.close()
+    }
+
     const byQuery = await openStream(baseUrl, me, { query: `?lastEventId=${lastSeen + 2}` })
     try {
-      await byQuery.received(2)
-      assert.deepEqual(byQuery.ids(), [lastSeen + 3, lastSeen + 4])
+      await byQuery.received(3)
+      assert.deepEqual(byQuery.ids(), [lastSeen + 3, lastSeen + 4, lastSeen + 5])
     } finally {
       await byQuery.close()
     }

@@ -113,7 +113,9 @@ export class LiveFeed {
       // Subscribed before reading where to start: nothing committed after that read is missed.
       await this.subscriptions.get(userId)
       await this.presence.enter({ userId, streamId: stream.id })
-      stream.lastSeq = lastEventId ?? (await this.reader.lastSeq(userId))
+      // An id beyond the feed (a client that kept it across a data reset) would silence the stream.
+      const latest = await this.reader.lastSeq(userId)
+      stream.lastSeq = lastEventId === undefined ? latest : Math.min(lastEventId, latest)
       stream.ready = true
       if (lastEventId !== undefined || stream.behind) void this.catchUp(stream)
     } catch (err) {
