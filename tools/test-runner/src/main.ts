@@ -66,6 +66,10 @@ const stream = run({
   files,
   concurrency: Math.max(2, Math.min(4, availableParallelism())),
   timeout: 10 * 60_000,
+  // A file whose tests have all finished ends even if something still holds the event loop (the
+  // catalog's test processes sometimes do after close: a leak to find, see the issue notes), so
+  // one lingering handle cannot hold CI for the ten-minute timeout.
+  forceExit: true,
 })
 // Counts test cases, not the suites around them; a file that crashes counts as one failure.
 stream.on('test:pass', (e) => {
