@@ -9,6 +9,7 @@
 // (at-least-once: consumers deduplicate by message id through the inbox).
 import { once } from 'node:events'
 import type { ConfirmChannel, ChannelModel } from 'amqplib'
+import { SpanKind, propagation, trace, type Span } from '@opentelemetry/api'
 import type pg from 'pg'
 import type { Registry } from 'prom-client'
 import type { EventEnvelope } from '@deals/contracts'
@@ -17,6 +18,9 @@ import { silentLogger, type MessagingLogger } from './logger.ts'
 import { outboxFailureCounter, outboxLagGauge, outboxPublishedCounter } from './metrics.ts'
 import { OUTBOX_CHANNEL } from './outbox.ts'
 import { assertEventExchange, DEFAULT_EXCHANGE } from './topology.ts'
+import { extractTraceContext } from './trace-context.ts'
+
+const tracer = trace.getTracer('@deals/messaging')
 
 export interface OutboxRelayOptions {
   connection: AmqpConnection
@@ -89,6 +93,7 @@ export class OutboxRelay {
     const channel = await this.confirmChannel()
     const client = await this.options.pool.connect()
     let rows: OutboxRow[] = []
+    const spans: Span[] = []
     try {
       await client.query('BEGIN')
       rows = (
@@ -99,11 +104,14 @@ export class OutboxRelay {
         )
       ).rows
       for (const row of rows) {
-        if (!channel.publish(this.exchange, row.event_name, this.body(row), this.properties(row)))
+        const { span, headers } = this.publishSpan(row)
+        spans.push(span)
+        if (!channel.publish(this.exchange, row.event_name, this.body(row), this.properties(row, headers)))
           await once(channel, 'drain')
       }
       if (rows.length) {
         await channel.waitForConfirms()
+        for (const span of spans.splice(0)) span.end()
         await client.query(
           'UPDATE outbox_messages SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])',
           [rows.map((r) => r.id)],
@@ -112,6 +120,8 @@ export class OutboxRelay {
       await client.query('COMMIT')
       client.release()
     } catch (err) {
+      for (const span of spans) span.recordException(err as Error)
+      for (const span of spans) span.end()
       await client.query('ROLLBACK').then(
         () => client.release(),
         (rollbackError: unknown) => client.release(rollbackError instanceof Error ? rollbackError : true),
@@ -210,7 +220,32 @@ export class OutboxRelay {
     return Buffer.from(JSON.stringify(envelope))
   }
 
-  private properties(row: OutboxRow) {
+  /**
+   * The publish continues the trace of the transaction that wrote the row (its context rode in the
+   * row's headers), not the relay's own: one trace follows a request through the broker.
+   */
+  private publishSpan(row: OutboxRow): { span: Span; headers: Record<string, unknown> } {
+    const parent = extractTraceContext(row.headers)
+    const span = tracer.startSpan(
+      `${row.event_name} publish`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.system': 'rabbitmq',
+          'messaging.operation.type': 'publish',
+          'messaging.destination.name': this.exchange,
+          'messaging.rabbitmq.destination.routing_key': row.event_name,
+          'messaging.message.id': row.id,
+        },
+      },
+      parent,
+    )
+    const carrier: Record<string, string> = {}
+    propagation.inject(trace.setSpan(parent, span), carrier)
+    return { span, headers: { ...row.headers, ...carrier } }
+  }
+
+  private properties(row: OutboxRow, headers: Record<string, unknown> = row.headers) {
     return {
       persistent: true,
       messageId: row.id,
@@ -218,7 +253,7 @@ export class OutboxRelay {
       appId: this.options.producer,
       contentType: 'application/json',
       timestamp: Math.floor(row.created_at.getTime() / 1000),
-      headers: row.headers,
+      headers,
     }
   }
 
