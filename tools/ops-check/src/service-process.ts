@@ -6,12 +6,14 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createRedisPrefix, createTestDatabase, createTestVhost } from '@deals/testing'
+import { createRedisPrefix, createTestDatabase, createTestVhost, type TestVhost } from '@deals/testing'
 import { repoRoot, type PlatformService } from './platform.ts'
 
 export interface RunningService {
   name: string
   url: string
+  /** What the process has written to stdout and stderr so far (its log lines). */
+  output(): string
   stop(): Promise<void>
 }
 
@@ -47,14 +49,24 @@ async function waitUntilReady(url: string, exited: Promise<string>): Promise<voi
  * runs into Fastify's plugin timeout (on a loaded machine creating a pg-boss schema or declaring
  * quorum queues can take long) is tried up to three times.
  */
+export interface StartOptions {
+  /** A vhost shared with other services (they talk over it); by default the service gets its own. */
+  vhost?: TestVhost
+  /** Extra environment, e.g. an OTLP endpoint. */
+  env?: Record<string, string>
+  /** Modules loaded with `--import` before main.ts, e.g. the telemetry register hook. */
+  imports?: string[]
+}
+
 export async function startService(
   service: PlatformService,
   port: number,
   urls: Record<string, string>,
+  options: StartOptions = {},
 ): Promise<RunningService> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(service, port, urls)
+      return await startOnce(service, port, urls, options)
     } catch (err) {
       if (attempt === 3 || !/AVV_ERR_PLUGIN_EXEC_TIMEOUT/.test((err as Error).message)) throw err
     }
@@ -65,25 +77,27 @@ async function startOnce(
   service: PlatformService,
   port: number,
   urls: Record<string, string>,
+  options: StartOptions,
 ): Promise<RunningService> {
   const migrationsDir = join(repoRoot, 'apps', service.name, 'prisma', 'migrations')
   const database = existsSync(migrationsDir)
     ? await createTestDatabase({ prefix: `ops_${service.name}`, migrationsDir })
     : undefined
-  const vhost = await createTestVhost(`ops_${service.name}`)
+  const vhost = options.vhost ?? (await createTestVhost(`ops_${service.name}`))
   const redis = createRedisPrefix(`ops_${service.name}`)
   const dataDir = await mkdtemp(join(tmpdir(), `ops-${service.name}-`))
   const url = `http://127.0.0.1:${port}`
   const discovery = Object.fromEntries(
     Object.entries(urls).map(([name, u]) => [`SERVICE_${name.toUpperCase()}_URL`, u]),
   )
-  const child = spawn(process.execPath, ['--import', 'tsx', join('apps', service.name, 'src', 'main.ts')], {
+  const imports = ['tsx', ...(options.imports ?? [])].flatMap((module) => ['--import', module])
+  const child = spawn(process.execPath, [...imports, join('apps', service.name, 'src', 'main.ts')], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: options.env?.LOG_LEVEL ?? 'warn',
       HOST: '127.0.0.1',
       PORT: String(port),
       REDIS_URL: redis.url,
@@ -95,6 +109,7 @@ async function startOnce(
       PASSWORD_HASH_ITERATIONS: '1',
       ...(database ? { DATABASE_URL: database.url } : {}),
       ...discovery,
+      ...options.env,
     },
   })
   let output = ''
@@ -114,7 +129,7 @@ async function startOnce(
     child.unref()
     await Promise.allSettled([
       database?.drop(),
-      vhost.drop(),
+      options.vhost ? undefined : vhost.drop(),
       redis.cleanup(),
       rm(dataDir, { recursive: true, force: true }),
     ])
@@ -125,7 +140,7 @@ async function startOnce(
     await stop()
     throw new Error(`${service.name} did not start: ${(err as Error).message}`)
   }
-  return { name: service.name, url, stop }
+  return { name: service.name, url, output: () => output, stop }
 }
 
 /** Metric family names on a Prometheus text page (from its `# TYPE` lines). */
