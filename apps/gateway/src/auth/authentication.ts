@@ -1,13 +1,14 @@
-// Establishes who is calling before anything is forwarded: `Bearer <jwt>` anywhere (or the
-// token in the query of a WebSocket/SSE request), `ApiKey <key>` on the seller API only. No credential means an anonymous call (the service decides);
-// a credential that does not check out is a 401 here.
+// Establishes who is calling before anything is forwarded: `Bearer <jwt>` anywhere (or the token
+// in the query of a WebSocket/SSE request, or among a WebSocket's subprotocols), `ApiKey <key>` on
+// the seller API only. No credential means an anonymous call (the service decides); a credential
+// that does not check out is a 401 here.
 import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
 import type { Identity } from '@deals/contracts'
 import type { ApiKeyResolver } from './api-key-resolver.ts'
 import type { TokenVerifier } from './token-verifier.ts'
 import { InvalidApiKey, InvalidToken } from './auth-errors.ts'
-import { queryToken } from './stream-token.ts'
+import { protocolToken, queryToken } from './stream-token.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -31,8 +32,8 @@ async function identify(
   request: FastifyRequest,
   { tokens, apiKeys }: AuthenticationOptions,
 ): Promise<Identity | undefined> {
-  const fromQuery = queryToken(request)
-  const header = request.headers.authorization || (fromQuery && `Bearer ${fromQuery}`)
+  const fromStream = queryToken(request) ?? protocolToken(request)
+  const header = request.headers.authorization || (fromStream && `Bearer ${fromStream}`)
   if (!header) return undefined
   const [, scheme = '', credential = ''] = CREDENTIAL.exec(header) ?? []
   switch (scheme.toLowerCase()) {

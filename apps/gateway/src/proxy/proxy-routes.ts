@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import httpProxy from '@fastify/http-proxy'
 import type { Dispatcher } from 'undici'
 import type { ClientOptions } from 'ws'
-import { forwardedQuery } from '../auth/stream-token.ts'
+import { agreedProtocol, forwardedQuery } from '../auth/stream-token.ts'
 import type { ProxyRoute } from './route-table.ts'
 import { assertedHeaders, rewriteForwardedHeaders } from './forwarded-headers.ts'
 import { failureCode, upstreamFailure } from './upstream-errors.ts'
@@ -55,7 +55,13 @@ export async function proxyRoutes(
       prefix: route.prefix,
       rewritePrefix: route.rewritePrefix,
       upstream: '',
-      ...(route.websocket ? { websocket: true as const, wsClientOptions: websocketHeaders } : {}),
+      ...(route.websocket
+        ? {
+            websocket: true as const,
+            wsClientOptions: websocketHeaders,
+            wsServerOptions: { handleProtocols: agreedProtocol },
+          }
+        : {}),
       proxyPayloads: false,
       undici: agent,
       disableRequestLogging: true,
