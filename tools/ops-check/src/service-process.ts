@@ -6,7 +6,14 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createRedisPrefix, createTestDatabase, createTestVhost, type TestVhost } from '@deals/testing'
+import {
+  createRedisPrefix,
+  createTestDatabase,
+  createTestVhost,
+  type TestDatabase,
+  type TestRedis,
+  type TestVhost,
+} from '@deals/testing'
 import { repoRoot, type PlatformService } from './platform.ts'
 
 export interface RunningService {
@@ -14,6 +21,11 @@ export interface RunningService {
   url: string
   /** What the process has written to stdout and stderr so far (its log lines). */
   output(): string
+  /** Its database, when it has one (the caller's, or one made for it). */
+  databaseUrl: string | undefined
+  /** Ends the process with SIGKILL, as a crash would; its database, vhost and keys stay. */
+  kill(): Promise<void>
+  /** Stops it gracefully and drops what was made for it (never what the caller passed in). */
   stop(): Promise<void>
 }
 
@@ -56,6 +68,10 @@ export interface StartOptions {
   env?: Record<string, string>
   /** Modules loaded with `--import` before main.ts, e.g. the telemetry register hook. */
   imports?: string[]
+  /** A database to use (migrated already), e.g. to start the service again after a crash. */
+  database?: TestDatabase
+  /** A Redis key prefix to use, e.g. to start the service again after a crash. */
+  redis?: TestRedis
 }
 
 export async function startService(
@@ -80,11 +96,13 @@ async function startOnce(
   options: StartOptions,
 ): Promise<RunningService> {
   const migrationsDir = join(repoRoot, 'apps', service.name, 'prisma', 'migrations')
-  const database = existsSync(migrationsDir)
-    ? await createTestDatabase({ prefix: `ops_${service.name}`, migrationsDir })
-    : undefined
+  const database =
+    options.database ??
+    (existsSync(migrationsDir)
+      ? await createTestDatabase({ prefix: `ops_${service.name}`, migrationsDir })
+      : undefined)
   const vhost = options.vhost ?? (await createTestVhost(`ops_${service.name}`))
-  const redis = createRedisPrefix(`ops_${service.name}`)
+  const redis = options.redis ?? createRedisPrefix(`ops_${service.name}`)
   const dataDir = await mkdtemp(join(tmpdir(), `ops-${service.name}-`))
   const url = `http://127.0.0.1:${port}`
   const discovery = Object.fromEntries(
@@ -117,20 +135,30 @@ async function startOnce(
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
   const exited = new Promise<string>((resolve) => child.once('exit', () => resolve(output.slice(-4000))))
 
+  // Nothing of the child may keep this process alive, whatever state it was left in.
+  const release = () => {
+    child.stdout.destroy()
+    child.stderr.destroy()
+    child.unref()
+  }
+  const kill = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL')
+      await exited
+    }
+    release()
+  }
   const stop = async () => {
-    if (child.exitCode === null) {
+    if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM')
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))])
       if (child.exitCode === null) child.kill('SIGKILL')
     }
-    // Nothing of the child may keep this process alive, whatever state it was left in.
-    child.stdout.destroy()
-    child.stderr.destroy()
-    child.unref()
+    release()
     await Promise.allSettled([
-      database?.drop(),
+      options.database ? undefined : database?.drop(),
       options.vhost ? undefined : vhost.drop(),
-      redis.cleanup(),
+      options.redis ? undefined : redis.cleanup(),
       rm(dataDir, { recursive: true, force: true }),
     ])
   }
@@ -140,7 +168,7 @@ async function startOnce(
     await stop()
     throw new Error(`${service.name} did not start: ${(err as Error).message}`)
   }
-  return { name: service.name, url, output: () => output, stop }
+  return { name: service.name, url, output: () => output, databaseUrl: database?.url, kill, stop }
 }
 
 /** Metric family names on a Prometheus text page (from its `# TYPE` lines). */
