@@ -1,0 +1,341 @@
+// The flash sale: a deal of FLASH_SALE_UNITS (10,000) units opens to FLASH_SALE_BUYERS (50,000)
+// buyers, each trying to buy once, from FLASH_SALE_CONNECTIONS concurrent connections, through the
+// real gateway with real access tokens (signed with auth's key, verified through its JWKS), all
+// on 127.0.0.1, each run bounded by FLASH_SALE_MAX_SECONDS. In the same run, the same load goes
+// straight to the order service (the gateway's cost) and to a PostgreSQL-only reservation of the
+// same deal (the design's gain); FLASH_SALE_VARIANTS names the gateway settings to measure (see
+// GATEWAY_VARIANTS: each lever off and on). Every run checks oversell in the database and the
+// stock endpoint. Writes bench/results/flash-sale.json and a chart of the gateway run,
+// bench/results/flash-sale.svg, drawn from the gateway's and order's /metrics scraped each second.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
+import { join } from 'node:path'
+import { signIdentityHeaders } from '@deals/service-kit'
+import { mintBuyerTokens, type Buyer } from './support/buyer-tokens.ts'
+import {
+  JWT_AUDIENCE,
+  JWT_ISSUER,
+  ROOT,
+  queryOne,
+  startFlashSaleStack,
+  type FlashSaleStack,
+} from './support/flash-sale-stack.ts'
+import { runPurchaseLoad, type LoadResult } from './support/purchase-load.ts'
+import { MetricsScraper, gaugeSeries, routeSeries } from './support/metrics-scraper.ts'
+import { renderChart } from './support/metrics-chart.ts'
+
+const setting = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback)
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`)
+  return value
+}
+const UNITS = setting('FLASH_SALE_UNITS', 10_000)
+const BUYERS = setting('FLASH_SALE_BUYERS', 50_000)
+const CONNECTIONS = setting('FLASH_SALE_CONNECTIONS', 100)
+const MAX_SECONDS = setting('FLASH_SALE_MAX_SECONDS', 60)
+
+/**
+ * Gateway settings, from none of the levers to all of them; the last one measured is the one the
+ * chart shows and the ratios use. Each lever: the verified-token cache, answers at the edge from
+ * stock and deal events, a pipelined upstream pool, a second gateway process.
+ */
+const GATEWAY_VARIANTS: Record<string, Record<string, string>> = {
+  naive: { TOKEN_CACHE_SIZE: '0', EDGE_ANSWERS: 'false', UPSTREAM_PIPELINING: '1', GATEWAY_WORKERS: '1' },
+  'token-cache': { EDGE_ANSWERS: 'false', UPSTREAM_PIPELINING: '1', GATEWAY_WORKERS: '1' },
+  edge: { TOKEN_CACHE_SIZE: '0', UPSTREAM_PIPELINING: '1', GATEWAY_WORKERS: '1' },
+  pipelining: {
+    TOKEN_CACHE_SIZE: '0',
+    EDGE_ANSWERS: 'false',
+    UPSTREAM_PIPELINING: '8',
+    GATEWAY_WORKERS: '1',
+  },
+  'two-workers': {
+    TOKEN_CACHE_SIZE: '0',
+    EDGE_ANSWERS: 'false',
+    UPSTREAM_PIPELINING: '1',
+    GATEWAY_WORKERS: '2',
+  },
+  levers: {},
+}
+const VARIANTS = (process.env.FLASH_SALE_VARIANTS ?? 'levers').split(',').map((v) => v.trim())
+for (const variant of VARIANTS)
+  if (!GATEWAY_VARIANTS[variant])
+    throw new Error(`FLASH_SALE_VARIANTS: unknown "${variant}" (${Object.keys(GATEWAY_VARIANTS).join(', ')})`)
+
+const RESULTS = join(ROOT, 'apps', 'order', 'bench', 'results')
+
+interface Checked {
+  orders: number
+  distinctBuyers: number
+  oversell: number
+  sellThrough: number
+  stock: { quantity: number; remaining: number; reserved: number; sold: number }
+  created201: number
+}
+
+function describe(name: string, load: LoadResult, checked?: Checked) {
+  const l = load.latencyMs
+  const lines = [
+    `${name}: ${load.attemptsPerSecond} attempts/s (${load.attempts} in ${load.seconds} s), statuses ${JSON.stringify(load.byStatus)}, errors ${load.errors}, timeouts ${load.timeouts}`,
+    `  latency ms  all p50 ${l.all.p50} p95 ${l.all.p95} p99 ${l.all.p99} | created p50 ${l.created.p50} p95 ${l.created.p95} p99 ${l.created.p99} | sold out p50 ${l.soldOut.p50} p95 ${l.soldOut.p95} p99 ${l.soldOut.p99}`,
+  ]
+  if (checked)
+    lines.push(
+      `  orders ${checked.orders} (201s ${checked.created201}, distinct buyers ${checked.distinctBuyers}), oversell ${checked.oversell}, sell-through ${(checked.sellThrough * 100).toFixed(1)} %, stock ${JSON.stringify(checked.stock)}`,
+    )
+  console.log(lines.join('\n'))
+}
+
+async function checkOrderService(
+  stack: FlashSaleStack,
+  dealId: string,
+  load: LoadResult,
+  stockUrl: string,
+  stockHeaders: Record<string, string>,
+): Promise<Checked> {
+  const row = await queryOne<{ orders: number; buyers: number }>(
+    stack.orderDb.url,
+    'SELECT count(*)::int AS orders, count(DISTINCT user_id)::int AS buyers FROM orders WHERE deal_id = $1',
+    [dealId],
+  )
+  const stock = (await (await fetch(stockUrl, { headers: stockHeaders })).json()) as Checked['stock']
+  return verdict(row.orders, row.buyers, stock, load)
+}
+
+function verdict(orders: number, buyers: number, stock: Checked['stock'], load: LoadResult): Checked {
+  const created201 = load.byStatus['201'] ?? 0
+  const oversell = Math.max(0, orders - UNITS, stock.sold + stock.reserved - UNITS)
+  const checked = { orders, distinctBuyers: buyers, oversell, sellThrough: orders / UNITS, stock, created201 }
+  const problems = [
+    oversell > 0 && `oversold by ${oversell}`,
+    buyers !== orders && 'a buyer has two orders',
+    created201 > orders && `${created201 - orders} answers 201 without an order`,
+    stock.quantity !== stock.remaining + stock.reserved + stock.sold &&
+      'sold + reserved + remaining != quantity',
+    stock.reserved + stock.sold !== orders && 'the stock counters disagree with the orders',
+  ].filter(Boolean)
+  if (problems.length) throw new Error(`flash sale broken: ${problems.join('; ')}`)
+  return checked
+}
+
+const body = (dealId: string) => JSON.stringify({ dealId, quantity: 1, paymentMethod: 'WALLET' })
+
+console.log(
+  `flash sale: ${UNITS} units, ${BUYERS} buyers, ${CONNECTIONS} connections, at most ${MAX_SECONDS} s per run; ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)}`,
+)
+const stack = await startFlashSaleStack()
+try {
+  const minting = performance.now()
+  const buyers: Buyer[] = await mintBuyerTokens({
+    authDatabaseUrl: stack.authDb.url,
+    dataEncryptionKey: stack.dataEncryptionKey,
+    issuer: JWT_ISSUER,
+    audience: JWT_AUDIENCE,
+    count: BUYERS,
+    ttlSeconds: 3_600,
+  })
+  console.log(
+    `${BUYERS} access tokens signed with auth's key in ${((performance.now() - minting) / 1000).toFixed(1)} s`,
+  )
+
+  const gatewayRuns: Record<
+    string,
+    { load: LoadResult; checked: Checked; settings: Record<string, string> }
+  > = {}
+  let chartSource: { scraper: MetricsScraper; dealId: string; variant: string } | undefined
+  for (const variant of VARIANTS) {
+    const gateway = await stack.startGateway(GATEWAY_VARIANTS[variant]!)
+    const deal = await stack.openDeal(UNITS)
+    // The gateway hears of the deal on its own event subscription; give it a moment to bind.
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    const last = variant === VARIANTS.at(-1)
+    const scraper = new MetricsScraper({ gateway: gateway.url, order: stack.order.url })
+    if (last) scraper.start()
+    const load = await runPurchaseLoad({
+      url: gateway.url,
+      path: '/api/orders',
+      connections: CONNECTIONS,
+      attempts: BUYERS,
+      maxSeconds: MAX_SECONDS,
+      headersOf: (i) => ({ authorization: `Bearer ${buyers[i]!.token}` }),
+      bodyOf: () => body(deal.dealId),
+    })
+    if (last) {
+      await scraper.stop()
+      chartSource = { scraper, dealId: deal.dealId, variant }
+    }
+    const checked = await checkOrderService(
+      stack,
+      deal.dealId,
+      load,
+      `${gateway.url}/api/orders/deals/${deal.dealId}/stock`,
+      {},
+    )
+    describe(`through the gateway (${variant})`, load, checked)
+    gatewayRuns[variant] = { load, checked, settings: GATEWAY_VARIANTS[variant]! }
+  }
+
+  const directDeal = await stack.openDeal(UNITS)
+  const direct = await runPurchaseLoad({
+    url: stack.order.url,
+    path: '/',
+    connections: CONNECTIONS,
+    attempts: BUYERS,
+    maxSeconds: MAX_SECONDS,
+    headersOf: (i) =>
+      signIdentityHeaders(stack.signingSecret, { userId: buyers[i]!.userId, roles: ['BUYER'] }),
+    bodyOf: () => body(directDeal.dealId),
+  })
+  const directChecked = await checkOrderService(
+    stack,
+    directDeal.dealId,
+    direct,
+    `${stack.order.url}/deals/${directDeal.dealId}/stock`,
+    signIdentityHeaders(stack.signingSecret),
+  )
+  describe('straight to the order service (Redis reservation)', direct, directChecked)
+
+  await stack.openPgOnlyDeal(directDeal.dealId, UNITS)
+  const pgOnly = await runPurchaseLoad({
+    url: stack.pgOnly.url,
+    path: '/reserve',
+    connections: CONNECTIONS,
+    attempts: BUYERS,
+    maxSeconds: MAX_SECONDS,
+    headersOf: (i) => ({ 'x-user-id': buyers[i]!.userId }),
+    bodyOf: () => body(directDeal.dealId),
+  })
+  const pgRow = await queryOne<{ orders: number; buyers: number; remaining: number }>(
+    stack.pgOnlyDb.url,
+    `SELECT (SELECT count(*)::int FROM pg_only_orders WHERE deal_id = $1) AS orders,
+            (SELECT count(DISTINCT user_id)::int FROM pg_only_orders WHERE deal_id = $1) AS buyers,
+            (SELECT remaining FROM pg_only_deals WHERE id = $1) AS remaining`,
+    [directDeal.dealId],
+  )
+  const pgChecked = verdict(
+    pgRow.orders,
+    pgRow.buyers,
+    { quantity: UNITS, remaining: pgRow.remaining, reserved: 0, sold: pgRow.orders },
+    pgOnly,
+  )
+  describe('straight to a PostgreSQL-only reservation', pgOnly, pgChecked)
+
+  const main = gatewayRuns[VARIANTS.at(-1)!]!
+  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100
+  const comparisons = {
+    gatewayCost: {
+      throughGatewayPerSecond: main.load.attemptsPerSecond,
+      directPerSecond: direct.attemptsPerSecond,
+      throughputRatio: ratio(main.load.attemptsPerSecond, direct.attemptsPerSecond),
+      p99Ratio: ratio(main.load.latencyMs.all.p99, direct.latencyMs.all.p99),
+    },
+    designGain: {
+      redisPerSecond: direct.attemptsPerSecond,
+      postgresOnlyPerSecond: pgOnly.attemptsPerSecond,
+      throughputRatio: ratio(direct.attemptsPerSecond, pgOnly.attemptsPerSecond),
+      p99Ratio: ratio(pgOnly.latencyMs.all.p99, direct.latencyMs.all.p99),
+    },
+  }
+  console.log(
+    `gateway's cost: ${comparisons.gatewayCost.throughputRatio}x the direct throughput, p99 ${comparisons.gatewayCost.p99Ratio}x the direct p99`,
+  )
+  console.log(
+    `design's gain: Redis reservation does ${comparisons.designGain.throughputRatio}x the attempts/s of the PostgreSQL-only one; PostgreSQL-only p99 is ${comparisons.designGain.p99Ratio}x`,
+  )
+
+  mkdirSync(RESULTS, { recursive: true })
+  let chart: string | undefined
+  if (chartSource) {
+    const { scraper, dealId, variant } = chartSource
+    const gw = routeSeries(
+      scraper.scrapes.get('gateway')!,
+      'http_server_request_duration_seconds',
+      (l) => l.method === 'POST' && (l.route ?? '').startsWith('/api/orders'),
+    )
+    const forwarded = routeSeries(
+      scraper.scrapes.get('order')!,
+      'http_server_request_duration_seconds',
+      (l) => l.method === 'POST' && l.route === '/',
+    )
+    const remaining = gaugeSeries(
+      scraper.scrapes.get('order')!,
+      'order_stock_remaining',
+      (l) => l.deal_id === dealId,
+    )
+    const pts = <T extends { atSeconds: number }>(series: T[], pick: (p: T) => number) =>
+      series.map((p) => ({ x: p.atSeconds, y: pick(p) }))
+    chart = join(RESULTS, 'flash-sale.svg')
+    writeFileSync(
+      chart,
+      renderChart(
+        `Flash sale through the gateway: ${UNITS.toLocaleString('en')} units, ${BUYERS.toLocaleString('en')} buyers, ${CONNECTIONS} connections`,
+        `gateway settings "${variant}"; ${main.load.attemptsPerSecond} attempts/s, p99 ${main.load.latencyMs.all.p99} ms; from the gateway's and order's /metrics, scraped each second`,
+        [
+          {
+            title: 'Purchase attempts per second',
+            unit: 'requests/s',
+            lines: [
+              { label: 'at the gateway', color: '#1f77b4', points: pts(gw, (p) => p.perSecond) },
+              { label: 'reaching order', color: '#ff7f0e', points: pts(forwarded, (p) => p.perSecond) },
+            ],
+          },
+          {
+            title: 'Gateway latency of POST /api/orders',
+            unit: 'ms',
+            lines: [
+              { label: 'p50', color: '#2ca02c', points: pts(gw, (p) => p.p50Ms) },
+              { label: 'p95', color: '#ff7f0e', points: pts(gw, (p) => p.p95Ms) },
+              { label: 'p99', color: '#d62728', points: pts(gw, (p) => p.p99Ms) },
+            ],
+          },
+          {
+            title: 'Units remaining (order_stock_remaining)',
+            unit: 'units',
+            lines: [
+              {
+                label: 'remaining',
+                color: '#9467bd',
+                points: remaining.map((p) => ({ x: p.atSeconds, y: p.value })),
+              },
+            ],
+          },
+        ],
+      ),
+    )
+    console.log(`chart: ${chart.slice(ROOT.length)}`)
+  }
+
+  const targets = {
+    attemptsPerSecond: main.load.attemptsPerSecond >= 5_000,
+    p99Under50ms: main.load.latencyMs.all.p99 < 50,
+    zeroOversell: main.checked.oversell === 0,
+    fullSellThrough: main.checked.orders === UNITS,
+  }
+  console.log(`targets (5,000/s, p99 < 50 ms, no oversell, full sell-through): ${JSON.stringify(targets)}`)
+  writeFileSync(
+    join(RESULTS, 'flash-sale.json'),
+    `${JSON.stringify(
+      {
+        measuredAt: new Date().toISOString(),
+        machine: { cores: cpus().length, model: cpus()[0]?.model, loadAverage1m: loadavg()[0] },
+        settings: {
+          units: UNITS,
+          buyers: BUYERS,
+          connections: CONNECTIONS,
+          maxSecondsPerRun: MAX_SECONDS,
+          variants: VARIANTS,
+        },
+        throughGateway: gatewayRuns,
+        straightToOrder: { load: direct, checked: directChecked },
+        postgresOnly: { load: pgOnly, checked: pgChecked },
+        comparisons,
+        targets,
+        chart: chart?.slice(ROOT.length),
+      },
+      null,
+      2,
+    )}\n`,
+  )
+} finally {
+  await stack.close()
+}
