@@ -24,8 +24,12 @@ declare module 'fastify' {
 export const chatPlugin = fp<{ config: PartyConfig }>(
   async (app, { config }) => {
     const log = app.log.child({ component: 'chat' })
-    const subscriber = app.redis.duplicate()
+    // Connected here, before any chat: a lazy connection opened by the first SUBSCRIBE runs its
+    // ready check (INFO) behind the SUBSCRIBEs of chats opened meanwhile, which Redis refuses in
+    // subscriber mode, and those chats never start. Auto-pipelining has no use on it either.
+    const subscriber = app.redis.duplicate({ enableAutoPipelining: false })
     subscriber.on('error', (err: Error) => log.warn({ err: err.message }, 'chat subscriber connection error'))
+    await subscriber.connect()
     const hub = new ChatHub(app.redis, subscriber, config.REDIS_KEY_PREFIX, log)
     const messages = new ChatMessages(app.partyDb)
 

@@ -103,6 +103,20 @@ describe('party chat over WebSocket, across replicas', () => {
     assert.ok('refused' in unsigned && unsigned.refused === 401, 'not through the gateway')
   })
 
+  test('members of many parties connecting at once to a fresh replica all go live', async () => {
+    // The replica's first chats arrive together, each asking for its party's channel while the
+    // replica's subscriber connection is still being opened.
+    const fresh = await t.replica()
+    const base = await wsBase(fresh)
+    const members = Array.from({ length: 12 }, () => buyerIdentity())
+    const parties = await Promise.all(members.map((member) => partyWith(member)))
+    const chats = await Promise.all(parties.map((party, i) => chat(base, party.id, members[i]!)))
+    await Promise.all(chats.map((c) => c.waitFor((e) => e.type === 'history')))
+    const leaders = await Promise.all(parties.map((party) => chat(baseA, party.id, party.leader)))
+    leaders.forEach((leader, i) => leader.say(`${i}번 파티 들리나요?`))
+    await Promise.all(chats.map((c, i) => c.waitFor(isMessage(`${i}번 파티 들리나요?`))))
+  })
+
   test('an over-long or malformed message is refused and not stored; 1000 characters are fine', async () => {
     const party = await partyWith()
     const leader = await chat(baseA, party.id, party.leader)
