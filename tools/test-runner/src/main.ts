@@ -57,35 +57,46 @@ const files = (
     ? only.map((f) => join(root, f))
     : ['apps', 'libs', 'tools'].flatMap((d) => findTests(join(root, d)))
 ).sort()
-console.log(`running ${files.length} test files`)
+// An exclusive file disturbs what every other test relies on (it restarts the RabbitMQ broker):
+// it runs alone, after all the others.
+const isExclusive = (file: string) => file.endsWith('.exclusive.test.ts')
+const shared = files.filter((f) => !isExclusive(f))
+const exclusive = files.filter(isExclusive)
+console.log(`running ${files.length} test files (${exclusive.length} of them alone, at the end)`)
 
 let passed = 0
 let failed = 0
 const failures: string[] = []
-const stream = run({
-  files,
-  concurrency: Math.max(2, Math.min(4, availableParallelism())),
-  timeout: 10 * 60_000,
-  // A file whose tests have all finished ends even if something still holds the event loop (the
-  // catalog's test processes sometimes do after close: a leak to find, see the issue notes), so
-  // one lingering handle cannot hold CI for the ten-minute timeout.
-  forceExit: true,
-})
-// Counts test cases, not the suites around them; a file that crashes counts as one failure.
-stream.on('test:pass', (e) => {
-  if (e.details.type !== 'suite' && !e.skip && !e.todo) passed++
-})
-stream.on('test:fail', (e) => {
-  const failureType = (e.details.error as { failureType?: string } | undefined)?.failureType
-  if (e.details.type === 'suite' && failureType !== 'testCodeFailure') return
-  failed++
-  failures.push(`${relative(root, e.file ?? '')}: ${e.name}`)
-})
-const report = stream.compose(new spec())
-report.pipe(process.stdout, { end: false })
-report.on('end', () => {
-  if (failures.length) console.log(`\nfailed:\n${failures.map((f) => `  ${f}`).join('\n')}`)
-  if (checksFailed) console.log(`${checksFailed} static check(s) failed`)
-  console.log(`${passed} passed, ${failed + checksFailed} failed`)
-  process.exitCode = failed + checksFailed > 0 ? 1 : 0
-})
+
+function runFiles(batch: string[], concurrency: number): Promise<void> {
+  if (!batch.length) return Promise.resolve()
+  const stream = run({
+    files: batch,
+    concurrency,
+    timeout: 10 * 60_000,
+    // A file whose tests have all finished ends even if something still holds the event loop (the
+    // catalog's test processes sometimes do after close: a leak to find, see the issue notes), so
+    // one lingering handle cannot hold CI for the ten-minute timeout.
+    forceExit: true,
+  })
+  // Counts test cases, not the suites around them; a file that crashes counts as one failure.
+  stream.on('test:pass', (e) => {
+    if (e.details.type !== 'suite' && !e.skip && !e.todo) passed++
+  })
+  stream.on('test:fail', (e) => {
+    const failureType = (e.details.error as { failureType?: string } | undefined)?.failureType
+    if (e.details.type === 'suite' && failureType !== 'testCodeFailure') return
+    failed++
+    failures.push(`${relative(root, e.file ?? '')}: ${e.name}`)
+  })
+  const report = stream.compose(new spec())
+  report.pipe(process.stdout, { end: false })
+  return new Promise((resolve) => report.on('end', resolve))
+}
+
+await runFiles(shared, Math.max(2, Math.min(4, availableParallelism())))
+await runFiles(exclusive, 1)
+if (failures.length) console.log(`\nfailed:\n${failures.map((f) => `  ${f}`).join('\n')}`)
+if (checksFailed) console.log(`${checksFailed} static check(s) failed`)
+console.log(`${passed} passed, ${failed + checksFailed} failed`)
+process.exitCode = failed + checksFailed > 0 ? 1 : 0
