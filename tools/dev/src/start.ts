@@ -1,12 +1,13 @@
 // `npm start`: checks the local servers, migrates each service's database, starts the mail
-// sink and every service, waits until they are healthy, seeds demo data and prints where
-// everything is. Ctrl-C (or SIGTERM) stops it all cleanly.
+// sink, the payment provider simulator and every service, waits until they are healthy, seeds
+// demo data and prints where everything is. Ctrl-C (or SIGTERM) stops it all cleanly.
 //
 // Knobs for running a second copy beside the first (the orchestrator's own test does):
 // DEV_PORT_OFFSET shifts every port, DEV_DB_PREFIX renames the databases, DEV_REDIS_PREFIX
 // prefixes every Redis key, DEV_QUIET hides the service logs.
 import { join } from 'node:path'
 import { startMailSink } from '@deals/mail-sink'
+import { startProviderSimulator } from '@deals/payment-provider-sim'
 import { migrateDeploy } from '@deals/prisma-offline'
 import { availableServices, SERVICE_PORTS } from './services.ts'
 import { missingInfra } from './infra.ts'
@@ -44,6 +45,7 @@ async function main() {
   }
 
   const mailSink = await startMailSink({ host, smtpPort: 1025 + portOffset, httpPort: 8025 + portOffset })
+  const paymentProvider = await startProviderSimulator({ host, port: 8090 + portOffset })
   const gatewayUrl = `http://${host}:${SERVICE_PORTS.gateway + portOffset}`
   const discovery = Object.fromEntries(
     Object.entries(SERVICE_PORTS).map(([name, port]) => [
@@ -58,6 +60,8 @@ async function main() {
     REDIS_URL: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     AMQP_URL: env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
     SMTP_URL: `smtp://${host}:${mailSink.smtpPort}`,
+    PAYMENT_PROVIDER_URL: paymentProvider.url,
+    PAYMENT_PROVIDER_SECRET_KEY: paymentProvider.secretKey,
     PUBLIC_BASE_URL: gatewayUrl,
     ADMIN_EMAIL: admin.email,
     ADMIN_PASSWORD: admin.password,
@@ -71,7 +75,7 @@ async function main() {
     stopping = true
     say(`stopping (${reason})`)
     await stopAll(running)
-    await mailSink.close()
+    await Promise.all([mailSink.close(), paymentProvider.close()])
     say('stopped')
     process.exit(reason === 'failure' ? 1 : 0)
   }
@@ -119,6 +123,7 @@ async function main() {
         `  Gateway     ${gatewayUrl}`,
         `  API docs    ${gatewayUrl}/docs`,
         `  Mail sink   http://${host}:${mailSink.httpPort}/messages?to=<email>`,
+        `  PG (sim)    ${paymentProvider.url}/__admin/payments (faults: POST /__admin/config)`,
         '  Discovery   static (no CONSUL_URL set)',
         '  Demo logins (POST /api/auth/login):',
         ...rows,
