@@ -1,0 +1,102 @@
+// The order service's side of the saga, for tests: publishes charge and refund commands to the
+// test vhost as the order service's relay would, and collects the payment service's replies.
+import { randomUUID } from 'node:crypto'
+import { DEFAULT_EXCHANGE, openAmqpConnection, type AmqpConnection } from '@deals/messaging'
+import { collectMessages, waitUntil, type MessageCollector } from '@deals/messaging/testing'
+import {
+  PAYMENT_REPLIES,
+  paymentChargeRequestedV1,
+  paymentRefundRequestedV1,
+  type EventPayload,
+} from '@deals/contracts'
+import type { TestPaymentApp } from './test-payment-app.ts'
+
+export type ChargeCommand = EventPayload<typeof paymentChargeRequestedV1>
+export type RefundCommand = EventPayload<typeof paymentRefundRequestedV1>
+
+export interface Reply {
+  name: string
+  payload: Record<string, unknown> & { orderId: string }
+}
+
+/** A charge command for a fresh order, payable for an hour unless told otherwise. */
+export function chargeCommand(overrides: Partial<ChargeCommand> = {}): ChargeCommand {
+  const now = Date.now()
+  return {
+    orderId: randomUUID(),
+    userId: randomUUID(),
+    sellerId: randomUUID(),
+    amount: 10_000,
+    method: 'WALLET',
+    productName: 'Jeju tangerines 5 kg',
+    payBy: new Date(now + 3_600_000).toISOString(),
+    requestedAt: new Date(now).toISOString(),
+    ...overrides,
+  }
+}
+
+/** The refund command for the order of `charge`. */
+export function refundCommand(
+  charge: Pick<ChargeCommand, 'orderId' | 'userId' | 'sellerId' | 'amount'>,
+  overrides: Partial<RefundCommand> = {},
+): RefundCommand {
+  return {
+    orderId: charge.orderId,
+    userId: charge.userId,
+    sellerId: charge.sellerId,
+    amount: charge.amount,
+    reason: 'BUYER_CANCELLED',
+    requestedAt: new Date().toISOString(),
+    ...overrides,
+  }
+}
+
+export async function startSagaDouble(t: TestPaymentApp) {
+  const amqp: AmqpConnection = await openAmqpConnection({ url: t.vhost.url, name: 'order-double' })
+  const collector: MessageCollector = await collectMessages(
+    amqp,
+    PAYMENT_REPLIES.map((r) => r.name),
+  )
+  const channel = await (await amqp.ready()).createConfirmChannel()
+
+  /** Publishes one command envelope; pass the same `id` again to deliver the same message twice. */
+  async function publish(name: string, payload: object, id: string = randomUUID()): Promise<string> {
+    const envelope = { id, name, occurredAt: new Date().toISOString(), producer: 'order', payload }
+    channel.publish(DEFAULT_EXCHANGE, name, Buffer.from(JSON.stringify(envelope)), {
+      messageId: id,
+      type: name,
+      persistent: true,
+      contentType: 'application/json',
+    })
+    await channel.waitForConfirms()
+    return id
+  }
+
+  const replies = (): Reply[] =>
+    collector.messages.map((m) => {
+      const body = m.body as { name: string; payload: Reply['payload'] }
+      return { name: body.name, payload: body.payload }
+    })
+
+  return {
+    charge: (command: ChargeCommand, id?: string) => publish(paymentChargeRequestedV1.name, command, id),
+    refund: (command: RefundCommand, id?: string) => publish(paymentRefundRequestedV1.name, command, id),
+    replies,
+    /** The replies about one order, in the order they were published. */
+    repliesFor: (orderId: string) => replies().filter((r) => r.payload.orderId === orderId),
+    /** Waits until the order has `count` replies and returns them. */
+    async awaitReplies(orderId: string, count = 1, timeoutMs = 20_000): Promise<Reply[]> {
+      await waitUntil(() => replies().filter((r) => r.payload.orderId === orderId).length >= count, {
+        timeoutMs,
+      })
+      return replies().filter((r) => r.payload.orderId === orderId)
+    },
+    async close() {
+      await channel.close().catch(() => {})
+      await collector.stop()
+      await amqp.close()
+    },
+  }
+}
+
+export type SagaDouble = Awaited<ReturnType<typeof startSagaDouble>>
