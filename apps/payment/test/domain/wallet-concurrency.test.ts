@@ -70,7 +70,10 @@ describe('wallet ledger under concurrency', () => {
     await Promise.all([
       ...racing.map(charge),
       ...paidFirst.map((c) =>
-        t.app.paymentDb.$transaction((tx) => t.app.paymentDomain.commands.refund(tx, refundCommand(c)), BOUNDS),
+        t.app.paymentDb.$transaction(
+          (tx) => t.app.paymentDomain.commands.refund(tx, refundCommand(c)),
+          BOUNDS,
+        ),
       ),
       ...Array.from({ length: 20 }, () => topUp(t, userId, 500)),
     ])

@@ -42,11 +42,19 @@ describe('saga commands for wallet orders', () => {
       )[0]?.balance ?? 0,
     )
   const bookings = async (paymentId: string) =>
-    (await sql<{ kind: string }>(t, `SELECT kind FROM ledger_transactions WHERE payment_id = $1 ORDER BY id`, [
-      paymentId,
-    ])).map((r) => r.kind)
+    (
+      await sql<{ kind: string }>(
+        t,
+        `SELECT kind FROM ledger_transactions WHERE payment_id = $1 ORDER BY id`,
+        [paymentId],
+      )
+    ).map((r) => r.kind)
   const paymentOf = async (orderId: string) =>
-    (await sql<{ id: string; state: string }>(t, `SELECT id, state FROM payments WHERE order_id = $1`, [orderId]))[0]
+    (
+      await sql<{ id: string; state: string }>(t, `SELECT id, state FROM payments WHERE order_id = $1`, [
+        orderId,
+      ])
+    )[0]
 
   test('a covered charge debits the wallet into the seller payable and replies charge-succeeded', async () => {
     const command = chargeCommand({ amount: 12_000 })
@@ -158,7 +166,9 @@ describe('saga commands for wallet orders', () => {
     await topUp(t, userId, 30 * 1_000)
     const commands = Array.from({ length: 100 }, () => chargeCommand({ userId, sellerId, amount: 1_000 }))
     await Promise.all(commands.map((c) => saga.charge(c)))
-    await waitUntil(() => commands.every((c) => saga.repliesFor(c.orderId).length === 1), { timeoutMs: 60_000 })
+    await waitUntil(() => commands.every((c) => saga.repliesFor(c.orderId).length === 1), {
+      timeoutMs: 60_000,
+    })
     const outcomes = commands.map((c) => saga.repliesFor(c.orderId)[0]?.name)
     assert.equal(outcomes.filter((n) => n === 'payment.charge-succeeded.v1').length, 30)
     assert.equal(outcomes.filter((n) => n === 'payment.charge-failed.v1').length, 70)

@@ -29,7 +29,11 @@ describe('wallet', () => {
   })
 
   const charge = (userId: string, amount: unknown, key: string = randomUUID()) =>
-    call('POST', '/wallet/charge', { as: buyer(userId), body: { amount }, headers: { 'idempotency-key': key } })
+    call('POST', '/wallet/charge', {
+      as: buyer(userId),
+      body: { amount },
+      headers: { 'idempotency-key': key },
+    })
 
   test('a new wallet is empty; top-ups add to it and answer with the new balance', async () => {
     const userId = randomUUID()
@@ -156,7 +160,10 @@ describe('wallet', () => {
       const res = await call(method, url)
       assert.equal(res.statusCode, 401)
     }
-    const res = await call('POST', '/wallet/charge', { body: { amount: 1 }, headers: { 'idempotency-key': 'k' } })
+    const res = await call('POST', '/wallet/charge', {
+      body: { amount: 1 },
+      headers: { 'idempotency-key': 'k' },
+    })
     assert.equal(res.statusCode, 401)
   })
 })

@@ -140,7 +140,10 @@ export async function assertLedgerBalanced(t: TestPaymentApp): Promise<void> {
      GROUP BY a.id, a.balance HAVING a.balance <> COALESCE(SUM(e.amount), 0)`,
   )
   assert.deepEqual(drifted, [], 'every balance equals the sum of its entries')
-  const [total] = await sql<{ total: string }>(t, `SELECT COALESCE(SUM(balance), 0)::text AS total FROM accounts`)
+  const [total] = await sql<{ total: string }>(
+    t,
+    `SELECT COALESCE(SUM(balance), 0)::text AS total FROM accounts`,
+  )
   assert.equal(total?.total, '0', 'all balances together are zero')
   const negative = await sql(t, `SELECT id FROM accounts WHERE kind = 'USER_WALLET' AND balance < 0`)
   assert.deepEqual(negative, [], 'no wallet is negative')

@@ -2,7 +2,11 @@
 import { defineError } from '@deals/service-kit'
 
 export const PaymentNotFound = defineError('PAYMENT_NOT_FOUND', 404, 'No such payment')
-export const PaymentExpired = defineError('PAYMENT_EXPIRED', 409, 'The time to approve this payment has passed')
+export const PaymentExpired = defineError(
+  'PAYMENT_EXPIRED',
+  409,
+  'The time to approve this payment has passed',
+)
 export const PaymentNotApprovable = defineError(
   'PAYMENT_NOT_APPROVABLE',
   409,

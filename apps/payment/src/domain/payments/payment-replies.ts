@@ -33,7 +33,11 @@ export async function replyChargeSucceeded(tx: PaymentTx, payment: Payment): Pro
   await enqueue(tx, { name: paymentChargeSucceededV1.name, payload })
 }
 
-export async function replyChargeFailed(tx: PaymentTx, payment: Payment, code: ChargeFailureCode): Promise<void> {
+export async function replyChargeFailed(
+  tx: PaymentTx,
+  payment: Payment,
+  code: ChargeFailureCode,
+): Promise<void> {
   const payload: EventPayload<typeof paymentChargeFailedV1> = {
     orderId: payment.orderId,
     userId: payment.userId,
@@ -62,7 +66,11 @@ export async function replyApprovalRequired(tx: PaymentTx, payment: Payment): Pr
 }
 
 /** REFUNDED when money went back, VOIDED when none was ever taken (FAILED or VOIDED payments). */
-export async function replyRefundCompleted(tx: PaymentTx, payment: Payment, reason: RefundReason): Promise<void> {
+export async function replyRefundCompleted(
+  tx: PaymentTx,
+  payment: Payment,
+  reason: RefundReason,
+): Promise<void> {
   const refunded = payment.state === 'REFUNDED'
   const payload: EventPayload<typeof paymentRefundCompletedV1> = {
     orderId: payment.orderId,

@@ -3,7 +3,10 @@
 import type { Payment, Prisma } from '../../generated/prisma/client.ts'
 import type { PaymentTx } from '../database.ts'
 
-export type NewPayment = Pick<Payment, 'id' | 'orderId' | 'userId' | 'sellerId' | 'amount' | 'method' | 'state'> &
+export type NewPayment = Pick<
+  Payment,
+  'id' | 'orderId' | 'userId' | 'sellerId' | 'amount' | 'method' | 'state'
+> &
   Partial<Pick<Payment, 'productName' | 'payBy' | 'refundReason' | 'voidedAt'>>
 
 /**

@@ -87,7 +87,10 @@ export class PgPayments {
         redirectUrl: readied.redirectUrl,
       })
       if (ready.payBy)
-        await this.deps.jobs.scheduleAt<PgJob>(PG_EXPIRY_JOB, { paymentId }, ready.payBy, { tx, key: paymentId })
+        await this.deps.jobs.scheduleAt<PgJob>(PG_EXPIRY_JOB, { paymentId }, ready.payBy, {
+          tx,
+          key: paymentId,
+        })
       this.deps.metrics.payment('PG', 'approval_required')
       await replyApprovalRequired(tx, ready)
     })

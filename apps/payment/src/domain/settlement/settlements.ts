@@ -45,8 +45,12 @@ const view = (r: SettlementRow): SettlementView => ({
 
 /** The calendar day before `now` in `timeZone`, as YYYY-MM-DD. */
 export function previousDay(now: Date, timeZone: string): string {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
-    .format(now)
+  const today = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now)
   const midnight = new Date(`${today}T00:00:00Z`)
   return new Date(midnight.getTime() - 86_400_000).toISOString().slice(0, 10)
 }

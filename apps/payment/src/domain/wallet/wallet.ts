@@ -3,7 +3,12 @@
 import { z } from 'zod'
 import { decodeCursor, encodeCursor } from '@deals/service-kit'
 import type { PaymentDb } from '../database.ts'
-import { JSON_CONTENT_TYPE, type IdempotencyClaim, type IdempotencyStore, type StoredAnswer } from '../idempotency/idempotency-store.ts'
+import {
+  JSON_CONTENT_TYPE,
+  type IdempotencyClaim,
+  type IdempotencyStore,
+  type StoredAnswer,
+} from '../idempotency/idempotency-store.ts'
 import { balanceAfter, book, topUpClearing, wallet, type LedgerKind } from '../ledger/ledger.ts'
 import { TopUpTooLarge } from './wallet-errors.ts'
 import type { PaymentMetrics } from '../payments/payment-metrics.ts'
@@ -71,7 +76,14 @@ export class Wallets {
         balance: Number(balanceAfter(booked, wallet(userId))),
       })
       await tx.idempotencyRecord.create({
-        data: { userId, scope: claim.scope, key: claim.key, requestHash: claim.requestHash, statusCode: 200, body },
+        data: {
+          userId,
+          scope: claim.scope,
+          key: claim.key,
+          requestHash: claim.requestHash,
+          statusCode: 200,
+          body,
+        },
       })
       return { statusCode: 200, contentType: JSON_CONTENT_TYPE, body } satisfies StoredAnswer
     }, WRITE_BOUNDS)

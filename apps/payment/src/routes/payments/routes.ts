@@ -14,7 +14,10 @@ export const paymentRoutes: FastifyPluginAsyncZod = async (app) => {
     payments.visibleTo(requireIdentity(request), request.params.paymentId),
   )
 
-  app.post('/:paymentId/approve', { schema: approvePaymentSchema, preHandler: requireUser }, async (request) =>
-    pg.approve(requireIdentity(request).userId, request.params.paymentId, request.body.pgToken),
+  app.post(
+    '/:paymentId/approve',
+    { schema: approvePaymentSchema, preHandler: requireUser },
+    async (request) =>
+      pg.approve(requireIdentity(request).userId, request.params.paymentId, request.body.pgToken),
   )
 }

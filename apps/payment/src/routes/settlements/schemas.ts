@@ -17,7 +17,11 @@ export const settlementSchema = z.object({
 export const listSettlementsSchema = {
   tags: ['settlements'],
   summary: 'My settlements, newest day first',
-  querystring: z.strictObject({ ...pageQueryShape, from: z.iso.date().optional(), to: z.iso.date().optional() }),
+  querystring: z.strictObject({
+    ...pageQueryShape,
+    from: z.iso.date().optional(),
+    to: z.iso.date().optional(),
+  }),
   response: { 200: pageOf(settlementSchema), ...problemResponses(400, 401, 403) },
 }
 
@@ -25,5 +29,8 @@ export const runSettlementSchema = {
   tags: ['settlements'],
   summary: 'Settle one day now (again, if it was settled): same figures every time',
   querystring: z.strictObject({ date: z.iso.date() }),
-  response: { 200: z.object({ date: z.iso.date(), items: z.array(settlementSchema) }), ...problemResponses(400, 401, 403) },
+  response: {
+    200: z.object({ date: z.iso.date(), items: z.array(settlementSchema) }),
+    ...problemResponses(400, 401, 403),
+  },
 }
