@@ -72,7 +72,12 @@ function sendError(error: FastifyError, _request: FastifyRequest, reply: Fastify
 }
 
 export function buildHttpApi(state: SimulatorState): FastifyInstance {
-  const app = Fastify({ logger: false, forceCloseConnections: true })
+  // Unknown fields are refused, not dropped: a mistyped fault knob must not pass silently.
+  const app = Fastify({
+    logger: false,
+    forceCloseConnections: true,
+    ajv: { customOptions: { removeAdditional: false } },
+  })
   app.setErrorHandler(sendError)
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` }),
