@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto'
 import PgBoss from 'pg-boss'
 import type { Registry } from 'prom-client'
+import { BossPool } from './boss-pool.ts'
 import { jobMetrics, type JobMetrics } from './metrics.ts'
 
 export interface JobsLogger {
@@ -94,6 +95,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 export class JobScheduler {
   readonly #boss: PgBoss
+  readonly #pool: BossPool
   readonly #logger: JobsLogger
   readonly #metrics: JobMetrics
   readonly #definitions = new Map<string, Definition>()
@@ -102,7 +104,8 @@ export class JobScheduler {
   readonly #stopTimeoutMs: number
   readonly #work: boolean
   #started = false
-  #bossStarted = false
+  #startup: Promise<void> | undefined
+  #shutdown: Promise<void> | undefined
 
   constructor(options: JobSchedulerOptions) {
     this.#logger = options.logger ?? silentLogger
@@ -111,11 +114,15 @@ export class JobScheduler {
     this.#stopTimeoutMs = options.stopTimeoutMs ?? 10_000
     this.#work = options.work ?? true
     this.#metrics = jobMetrics(options.registry)
-    this.#boss = new PgBoss({
+    this.#pool = new BossPool({
       connectionString: options.databaseUrl,
-      schema: options.schema ?? 'pgboss',
       max: 4,
-      application_name: 'jobs',
+      applicationName: 'jobs',
+      onError: (error) => this.#logger.error({ err: error }, 'job scheduler connection error'),
+    })
+    this.#boss = new PgBoss({
+      db: this.#pool,
+      schema: options.schema ?? 'pgboss',
       maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 30,
       monitorStateIntervalSeconds: 60,
     })
@@ -124,7 +131,7 @@ export class JobScheduler {
 
   /** Declares a job name and its handler; call before `start()`. */
   define<T>(name: string, handler: JobHandler<T>, options: JobDefinitionOptions = {}): this {
-    if (this.#started) throw new Error(`job "${name}" defined after the scheduler started`)
+    if (this.#startup) throw new Error(`job "${name}" defined after the scheduler started`)
     if (this.#definitions.has(name)) throw new Error(`job "${name}" is defined twice`)
     this.#definitions.set(name, {
       name,
@@ -138,13 +145,22 @@ export class JobScheduler {
     return this.#started
   }
 
-  async start(): Promise<void> {
-    if (this.#started) return
-    this.#bossStarted = true
+  /**
+   * Installs the queues and starts the workers. A `stop()` that comes first, or while this runs,
+   * wins: nothing more is started and the scheduler stays stopped.
+   */
+  start(): Promise<void> {
+    if (this.#shutdown) return Promise.resolve()
+    this.#startup ??= this.#start()
+    return this.#startup
+  }
+
+  async #start(): Promise<void> {
     // Replicas starting together race to install pg-boss's schema and queues: a deadlock there is
     // retried, since both sides only create what is missing.
     await retryOnDeadlock(() => this.#boss.start())
     for (const definition of this.#definitions.values()) {
+      if (this.#shutdown) return
       const { retryLimit, retryDelaySeconds, expireInSeconds } = definition.options
       await retryOnDeadlock(async () => {
         if (await this.#boss.getQueue(definition.name)) return
@@ -157,10 +173,12 @@ export class JobScheduler {
         })
       })
     }
+    if (this.#shutdown) return
     this.#started = true
     if (!this.#work) return
     for (const definition of this.#definitions.values()) {
       for (let i = 0; i < definition.options.concurrency; i++) {
+        if (this.#shutdown) return
         await this.#boss.work<Envelope<unknown>>(
           definition.name,
           { batchSize: 1, pollingIntervalSeconds: this.#pollingIntervalSeconds, includeMetadata: true },
@@ -235,12 +253,24 @@ export class JobScheduler {
     return this.#boss.getQueueSize(name, { before: 'active' })
   }
 
-  /** Stops fetching, waits for running handlers, hands back the ones that did not finish. */
-  async stop(): Promise<void> {
-    if (!this.#bossStarted) return
+  /**
+   * Stops fetching, waits for running handlers, hands back the ones that did not finish, and
+   * closes the connections. Final: a stopped scheduler does not start again.
+   */
+  stop(): Promise<void> {
+    this.#shutdown ??= this.#stop()
+    return this.#shutdown
+  }
+
+  async #stop(): Promise<void> {
     this.#started = false
-    this.#bossStarted = false
-    await this.#boss.stop({ graceful: true, wait: true, timeout: this.#stopTimeoutMs })
+    // pg-boss ignores a stop that comes before its start has finished, and would then start
+    // anyway: let the startup reach its next step (it stops there), then stop what it started.
+    await this.#startup?.catch(() => {})
+    if (this.#startup) {
+      await this.#boss.stop({ graceful: true, wait: true, timeout: this.#stopTimeoutMs })
+    }
+    await this.#pool.end()
   }
 }
 
