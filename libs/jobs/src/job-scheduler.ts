@@ -195,7 +195,7 @@ export class JobScheduler {
     const wait = runAt - Date.now()
     if (wait > 0) await sleep(wait)
     const startedAt = Date.now()
-    const labels = { job: definition.name }
+    const labels = { job_name: definition.name }
     this.#metrics.lag.observe(labels, Math.max(0, startedAt - runAt) / 1000)
     try {
       await definition.handler(data, { id: job.id, dueAt: new Date(runAt), retryCount: job.retryCount })

@@ -1,11 +1,12 @@
 // Prometheus metrics of scheduled jobs: how late each ran after it was due, how long it took, and
-// how it ended. Registered in the caller's Registry, or left unregistered.
+// how it ended. Registered in the caller's Registry, or left unregistered. The job is named by
+// `job_name`: a `job` label would collide with the scrape target's own.
 import { Counter, Histogram, type Registry } from 'prom-client'
 
 export interface JobMetrics {
-  lag: Histogram<'job'>
-  duration: Histogram<'job'>
-  runs: Counter<'job' | 'outcome'>
+  lag: Histogram<'job_name'>
+  duration: Histogram<'job_name'>
+  runs: Counter<'job_name' | 'outcome'>
 }
 
 function reuse<M>(registry: Registry | undefined, name: string, create: (registers: Registry[]) => M): M {
@@ -22,7 +23,7 @@ export function jobMetrics(registry?: Registry): JobMetrics {
         new Histogram({
           name: 'jobs_start_lag_seconds',
           help: 'Time between when a job was due and when its handler started',
-          labelNames: ['job'],
+          labelNames: ['job_name'],
           buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 15, 60],
           registers,
         }),
@@ -34,7 +35,7 @@ export function jobMetrics(registry?: Registry): JobMetrics {
         new Histogram({
           name: 'jobs_duration_seconds',
           help: 'Time a job handler ran',
-          labelNames: ['job'],
+          labelNames: ['job_name'],
           buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
           registers,
         }),
@@ -46,7 +47,7 @@ export function jobMetrics(registry?: Registry): JobMetrics {
         new Counter({
           name: 'jobs_runs_total',
           help: 'Job runs by outcome (completed or failed; a failed run is retried)',
-          labelNames: ['job', 'outcome'],
+          labelNames: ['job_name', 'outcome'],
           registers,
         }),
     ),

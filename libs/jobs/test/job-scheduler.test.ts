@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import pg from 'pg'
+import { Registry } from 'prom-client'
 import { createTestDatabase, type TestDatabase } from '@deals/testing'
 import { JobScheduler, type JobTransaction } from '../src/index.ts'
 
@@ -117,6 +118,27 @@ describe('job scheduler', () => {
     await until(() => attempts === 3, 20_000)
     await sleep(500)
     assert.equal(attempts, 3)
+  })
+
+  test('the metrics name the job with job_name, leaving job to the scrape target', async () => {
+    const registry = new Registry()
+    const s = new JobScheduler({ databaseUrl: database.url, registry, stopTimeoutMs: 1000 }).define(
+      'measured',
+      async () => {},
+    )
+    schedulers.push(s)
+    await s.start()
+    await s.runSoon('measured', {})
+    let exposition = ''
+    const deadline = Date.now() + 10_000
+    while (!exposition.includes('outcome="completed"') && Date.now() < deadline) {
+      await sleep(50)
+      exposition = await registry.metrics()
+    }
+    for (const name of ['jobs_start_lag_seconds_count', 'jobs_duration_seconds_count', 'jobs_runs_total']) {
+      assert.match(exposition, new RegExp(`^${name}\\{[^}]*job_name="measured"`, 'm'), name)
+    }
+    assert.doesNotMatch(exposition, /[{,]job="/)
   })
 
   test('a second job with the same key is dropped', async () => {
