@@ -1,6 +1,6 @@
 // The order service as a Fastify plugin: the purchase hot path (stock reservation in Redis, the
-// durable order, idempotent retries), reservation expiry, the deal replica fed by catalog events
-// and the stock counters' rebuild. Registration order: kit, connections, domain, routes.
+// durable order, idempotent retries), the purchase saga over the payment service's commands and
+// replies, reservation expiry, the deal replica fed by catalog events and the stock counters' rebuild. Registration order: kit, connections, domain, routes.
 import fp from 'fastify-plugin'
 import { discoveryPlugin, redisPlugin, serviceKit, type ServerOptions } from '@deals/service-kit'
 import { jobsPlugin } from '@deals/jobs'
@@ -11,10 +11,11 @@ import { orderDomainPlugin } from './plugins/order-domain.ts'
 import { dealEventsPlugin } from './plugins/deal-events.ts'
 import { orderLifecyclePlugin } from './plugins/order-lifecycle.ts'
 import { cartPlugin } from './plugins/cart.ts'
+import { purchaseSagaPlugin } from './plugins/purchase-saga.ts'
 import { orderRoutes } from './routes/orders/routes.ts'
 import { stockRoutes } from './routes/stock/routes.ts'
 import { orderLifecycleRoutes } from './routes/orders/lifecycle-routes.ts'
-import { adminOrderRoutes } from './routes/admin/routes.ts'
+import { adminRoutes } from './routes/admin/routes.ts'
 import { sellerRoutes } from './routes/seller/routes.ts'
 import { cartRoutes } from './routes/cart/routes.ts'
 
@@ -55,12 +56,13 @@ export const orderApp = fp<OrderAppOptions>(
     await app.register(orderDomainPlugin, { config })
     await app.register(dealEventsPlugin)
     await app.register(orderLifecyclePlugin, { config })
+    await app.register(purchaseSagaPlugin, { config })
     await app.register(cartPlugin)
 
     await app.register(orderRoutes)
     await app.register(stockRoutes)
     await app.register(orderLifecycleRoutes)
-    await app.register(adminOrderRoutes)
+    await app.register(adminRoutes)
     await app.register(sellerRoutes)
     await app.register(cartRoutes)
   },

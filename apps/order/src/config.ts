@@ -30,6 +30,14 @@ export const orderConfigShape = {
     .number()
     .min(0.5)
     .default(24 * 3600),
+  /** How long a compensating saga waits for the refund's confirmation before sending the request again. */
+  SAGA_RESEND_AFTER_MS: z.coerce.number().int().min(100).default(60_000),
+  /** How long past its deadline a waiting saga is shown as stuck (`GET /admin/sagas?stuck=true`, `saga_stuck`). */
+  SAGA_STUCK_AFTER_MS: z.coerce.number().int().min(0).default(300_000),
+  /** How long past the payment deadline the saga sweep takes an unpaid saga whose expiry job did not run. */
+  SAGA_TIMEOUT_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
+  /** Cron (UTC) of the saga sweep. */
+  SAGA_SWEEP_CRON: z.string().default('* * * * *'),
   /** How long a retry waits for the same key's first request to finish before a 409. */
   IDEMPOTENCY_WAIT_MS: z.coerce.number().int().min(0).default(3000),
   /** How long answers are kept in Redis for replay (PostgreSQL keeps the orders' for good). */

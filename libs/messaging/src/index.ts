@@ -21,5 +21,6 @@ export {
 } from './topology.ts'
 export { ATTEMPT_HEADER, LAST_ERROR_HEADER, PARKED_AT_HEADER, PARKED_REASON_HEADER } from './headers.ts'
 export { messagingPrismaModels, missingMessagingModels } from './schema-fragment.ts'
+export { injectTraceHeaders } from './trace-context.ts'
 export type { SqlExecutor, TransactionalDb } from './sql-client.ts'
 export type { MessagingLogger } from './logger.ts'

@@ -1,6 +1,7 @@
-// Builds the order use cases from the connections, defines their durable jobs and puts them on
-// the instance for the routes and consumers. At start the reservation sweep runs at once and
-// again one reservation TTL later, which settles whatever a previous process left half done.
+// Builds the order use cases from the connections (with the purchase saga's store, metrics and
+// queries, which placement, expiry and the lifecycle share), defines their durable jobs and puts
+// them on the instance for the routes and consumers. At start the reservation sweep runs at once
+// and again one reservation TTL later, which settles whatever a previous process left half done.
 import fp from 'fastify-plugin'
 import { createAdmissionVerifier } from '@deals/admission'
 import type { OrderConfig } from '../config.ts'
@@ -22,6 +23,9 @@ import {
   ReservationExpiry,
   type ReservationExpiryJob,
 } from '../domain/orders/reservation-expiry.ts'
+import { sagaMetrics, type SagaMetrics } from '../domain/saga/saga-metrics.ts'
+import { SagaQueries } from '../domain/saga/saga-queries.ts'
+import { SagaStore } from '../domain/saga/saga-store.ts'
 
 export interface OrderDomain {
   placement: OrderPlacement
@@ -32,6 +36,9 @@ export interface OrderDomain {
   rebuild: StockRebuild
   expiry: ReservationExpiry
   sweeper: ReservationSweeper
+  sagas: SagaStore
+  sagaMetrics: SagaMetrics
+  sagaQueries: SagaQueries
 }
 
 declare module 'fastify' {
@@ -63,10 +70,19 @@ export const orderDomainPlugin = fp<{ config: OrderConfig }>(
     const admission = createAdmissionVerifier(
       [config.ADMISSION_TOKEN_SECRET, config.ADMISSION_TOKEN_PREVIOUS_SECRET].filter((s) => s !== undefined),
     )
-    const expiry = new ReservationExpiry(db, returns)
+    const sagas = new SagaStore({ resendAfterMs: config.SAGA_RESEND_AFTER_MS })
+    const sagaQueries = new SagaQueries(db, config.SAGA_STUCK_AFTER_MS)
+    const metricsOfSagas = sagaMetrics(app.metrics, () => sagaQueries.stuckByState())
+    const expiry = new ReservationExpiry(db, sagas, returns)
     const sweeper = new ReservationSweeper(db, stock, returns)
 
-    jobs.define<ReservationExpiryJob>(RESERVATION_EXPIRY_JOB, (job) => expiry.expire(job), { precise: true })
+    jobs.define<ReservationExpiryJob>(
+      RESERVATION_EXPIRY_JOB,
+      async (job) => {
+        await expiry.expire(job)
+      },
+      { precise: true },
+    )
     jobs.define(RESERVATION_SWEEP_JOB, async () => {
       const swept = await sweeper.sweep()
       if (swept.released || swept.committed) logger.info(swept, 'lapsed reservations settled')
@@ -101,6 +117,9 @@ export const orderDomainPlugin = fp<{ config: OrderConfig }>(
       rebuild,
       expiry,
       sweeper,
+      sagas,
+      sagaMetrics: metricsOfSagas,
+      sagaQueries,
     })
   },
   { name: 'order-domain', fastify: '5.x', dependencies: ['order-database', 'redis', 'jobs'] },

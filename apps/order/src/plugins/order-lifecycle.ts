@@ -7,9 +7,9 @@ import { LifecycleStore } from '../domain/lifecycle/lifecycle-store.ts'
 import {
   ORDER_PROGRESS_JOB,
   OrderLifecycle,
-  PAID_STOCK_RETURN_JOB,
+  STOCK_SETTLE_JOB,
   type OrderProgressJob,
-  type PaidStockReturnJob,
+  type StockSettleJob,
 } from '../domain/lifecycle/order-lifecycle.ts'
 import { OrderReturns } from '../domain/returns/order-returns.ts'
 import { SellerSales } from '../domain/sales/seller-sales.ts'
@@ -29,8 +29,8 @@ declare module 'fastify' {
 export const orderLifecyclePlugin = fp<{ config: OrderConfig }>(
   async (app, { config }) => {
     const { orderDb: db, jobs } = app
-    const { stock } = app.orderDomain
-    const store = new LifecycleStore(db)
+    const { stock, sagas, sagaMetrics } = app.orderDomain
+    const store = new LifecycleStore(db, sagas, sagaMetrics)
     const lifecycle = new OrderLifecycle({
       db,
       store,
@@ -43,9 +43,7 @@ export const orderLifecyclePlugin = fp<{ config: OrderConfig }>(
     jobs.define<OrderProgressJob>(ORDER_PROGRESS_JOB, async (job) => {
       await lifecycle.progress(job)
     })
-    jobs.define<PaidStockReturnJob>(PAID_STOCK_RETURN_JOB, async (job) => {
-      await lifecycle.returnPaidStock(job)
-    })
+    jobs.define<StockSettleJob>(STOCK_SETTLE_JOB, (job) => lifecycle.settleStock(job))
     app.decorate('orderLifecycle', {
       lifecycle,
       returns: new OrderReturns(store),

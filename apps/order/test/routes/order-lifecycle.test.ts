@@ -1,20 +1,23 @@
-// An order's life after placement through the routes and the saga's hooks: payment, payment
-// failure, the buyer's cancel before and after paying (stock and events), returns within the
+// An order's life after placement through the routes and the payment double's replies: payment,
+// payment failure, the buyer's cancel before and after paying (stock and events), returns within the
 // window, the seller's decision, and a cancel racing delivery progress.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
 import { adminIdentity, buyerIdentity, sellerIdentity } from '@deals/contracts/testing'
 import { stockKeys } from '../../src/domain/inventory/stock-keys.ts'
 import { client, seedDeal, sql, startTestOrderApp, type TestOrderApp } from '../support/test-order-app.ts'
 import {
   age,
+  commandsOf,
   eventsOf,
   forceStatus,
   orderRow,
   paidOrder,
+  paymentDoubleOf,
   placeOrder,
   stockOf,
+  untilConsumed,
+  untilSettled,
 } from '../support/order-steps.ts'
 
 const HOUR = 3600_000
@@ -29,16 +32,16 @@ describe('the order lifecycle', () => {
   const lifecycle = () => t.app.orderLifecycle.lifecycle
   const names = async (orderId: string) => (await eventsOf(t, orderId)).map((e) => e.event_name)
 
-  test('payment makes the order PAID: reserved units become sold, order.paid.v1, shipping scheduled; paying again changes nothing', async () => {
+  test('payment makes the order PAID: reserved units become sold, order.paid.v1, shipping scheduled; a repeated charge reply changes nothing', async () => {
+    const double = await paymentDoubleOf(t)
     const deal = await seedDeal(t, { quantity: 5, perUserLimit: 2 })
     const buyer = buyerIdentity()
     const orderId = await placeOrder(t, deal, buyer, 2)
     assert.deepEqual(await stockOf(t, deal.dealId), { quantity: 5, remaining: 3, reserved: 2, sold: 0 })
-    const paidAt = new Date(Date.now() - 1000)
-    const paid = await lifecycle().markPaid(orderId, { paymentId: 'pay-1', paidAt })
-    assert.equal(paid.status, 'PAID')
-    assert.equal(paid.paidAt?.toISOString(), paidAt.toISOString())
-    assert.equal(paid.paymentId, 'pay-1')
+    await double.answer(orderId, 'succeed')
+    await untilSettled(t, orderId, 'PAID')
+    const paid = await orderRow(t, orderId)
+    assert.ok(paid.payment_id)
     assert.deepEqual(await stockOf(t, deal.dealId), { quantity: 5, remaining: 3, reserved: 0, sold: 2 })
     const [saga] = await sql(t, 'SELECT state FROM purchase_sagas WHERE order_id = $1', [orderId])
     assert.equal(saga!.state, 'COMPLETED')
@@ -48,51 +51,42 @@ describe('the order lifecycle', () => {
     assert.equal(event.previousStatus, 'PENDING_PAYMENT')
     assert.equal(event.sellerId, deal.sellerId)
     assert.equal(event.amount, 2 * deal.dealPrice)
-    assert.equal(event.paidAt, paidAt.toISOString())
+    assert.equal(event.paidAt, (paid.paid_at as Date).toISOString())
+    assert.equal(event.paymentId, paid.payment_id)
     assert.ok((await t.app.jobs.pending('order.progress')) >= 1)
 
-    const again = await lifecycle().markPaid(orderId, { paymentId: 'pay-1', paidAt: new Date() })
-    assert.equal(again.version, paid.version)
+    await untilConsumed(t, await double.replyCharged(orderId))
+    assert.equal((await orderRow(t, orderId)).version, paid.version)
     assert.deepEqual(await stockOf(t, deal.dealId), { quantity: 5, remaining: 3, reserved: 0, sold: 2 })
     assert.deepEqual(await names(orderId), ['order.placed.v1', 'order.paid.v1'])
   })
 
-  test('a failed payment cancels the order (PAYMENT_FAILED), compensates the saga and releases the stock', async () => {
+  test('a failed payment cancels the order (PAYMENT_FAILED), compensates the saga and releases the stock; a late charge is dropped', async () => {
+    const double = await paymentDoubleOf(t)
     const deal = await seedDeal(t, { quantity: 3 })
     const orderId = await placeOrder(t, deal, buyerIdentity())
-    const failed = await lifecycle().failPayment(orderId, 'card declined')
-    assert.equal(failed.status, 'CANCELLED')
-    assert.equal(failed.cancelReason, 'PAYMENT_FAILED')
+    await double.answer(orderId, 'fail')
+    await untilSettled(t, orderId, 'CANCELLED')
+    const failed = await orderRow(t, orderId)
+    assert.equal(failed.cancel_reason, 'PAYMENT_FAILED')
     assert.deepEqual(await stockOf(t, deal.dealId), { quantity: 3, remaining: 3, reserved: 0, sold: 0 })
     const [saga] = await sql(t, 'SELECT state, last_error FROM purchase_sagas WHERE order_id = $1', [orderId])
-    assert.deepEqual(saga, { state: 'COMPENSATED', last_error: 'card declined' })
+    assert.deepEqual(saga, { state: 'COMPENSATED', last_error: 'INSUFFICIENT_BALANCE: not enough in the wallet' })
     const cancelled = (await eventsOf(t, orderId)).at(-1)!
     assert.equal(cancelled.event_name, 'order.cancelled.v1')
     assert.equal(cancelled.payload.reason, 'PAYMENT_FAILED')
     assert.equal(cancelled.payload.previousStatus, 'PENDING_PAYMENT')
-    await assert.rejects(
-      lifecycle().markPaid(orderId, { paymentId: 'late', paidAt: new Date() }),
-      (e: { code?: string }) => e.code === 'ORDER_NOT_PAYABLE',
-    )
+    await untilConsumed(t, await double.replyCharged(orderId))
+    assert.equal((await orderRow(t, orderId)).status, 'CANCELLED')
+    assert.deepEqual(await stockOf(t, deal.dealId), { quantity: 3, remaining: 3, reserved: 0, sold: 0 })
   })
 
-  test('the admin demo route marks an order paid; others may not', async () => {
+  test('no route marks an order paid: only the payment service’s reply does', async () => {
     const deal = await seedDeal(t)
-    const buyer = buyerIdentity()
-    const orderId = await placeOrder(t, deal, buyer)
-    const refused = await client(t)('POST', `/admin/orders/${orderId}/mark-paid`, { as: buyer })
-    assert.equal(refused.statusCode, 403, refused.body)
-    const res = await client(t)('POST', `/admin/orders/${orderId}/mark-paid`, {
-      as: adminIdentity(),
-      body: { paymentId: 'demo-1' },
-    })
-    assert.equal(res.statusCode, 200, res.body)
-    assert.equal(res.json().status, 'PAID')
-    const unknown = await client(t)('POST', `/admin/orders/${randomUUID()}/mark-paid`, {
-      as: adminIdentity(),
-    })
-    assert.equal(unknown.statusCode, 404)
-    assert.equal(unknown.json().code, 'ORDER_NOT_FOUND')
+    const orderId = await placeOrder(t, deal, buyerIdentity())
+    const res = await client(t)('POST', `/admin/orders/${orderId}/mark-paid`, { as: adminIdentity(), body: {} })
+    assert.equal(res.statusCode, 404)
+    assert.equal((await orderRow(t, orderId)).status, 'PENDING_PAYMENT')
   })
 
   test('the buyer cancels an unpaid order: CANCELLED (BUYER_CANCELLED), stock released; again answers the same', async () => {
@@ -107,8 +101,11 @@ describe('the order lifecycle', () => {
     const again = await client(t)('POST', `/${orderId}/cancel`, { as: buyer })
     assert.equal(again.statusCode, 200)
     assert.deepEqual(await names(orderId), ['order.placed.v1', 'order.cancelled.v1'])
+    // A charge may be on its way: the saga asks for it to be voided.
+    const [refund] = await commandsOf(t, orderId, 'payment.refund-requested.v1')
+    assert.equal(refund!.payload.reason, 'BUYER_CANCELLED')
     const [saga] = await sql(t, 'SELECT state FROM purchase_sagas WHERE order_id = $1', [orderId])
-    assert.equal(saga!.state, 'COMPENSATED')
+    assert.ok(['COMPENSATING', 'COMPENSATED'].includes(saga!.state as string))
   })
 
   test('someone else’s order cannot be cancelled or returned: 404', async () => {
@@ -140,8 +137,10 @@ describe('the order lifecycle', () => {
     assert.equal(cancelled.event_name, 'order.cancelled.v1')
     assert.equal(cancelled.payload.previousStatus, 'PAID')
     assert.equal(cancelled.payload.reason, 'BUYER_CANCELLED')
+    const [refund] = await commandsOf(t, orderId, 'payment.refund-requested.v1')
+    assert.equal(refund!.payload.reason, 'BUYER_CANCELLED')
     const [saga] = await sql(t, 'SELECT state FROM purchase_sagas WHERE order_id = $1', [orderId])
-    assert.equal(saga!.state, 'COMPENSATING')
+    assert.ok(['COMPENSATING', 'COMPENSATED'].includes(saga!.state as string))
     const restocked = await sql(
       t,
       `SELECT 1 FROM outbox_messages WHERE event_name = 'stock.restocked.v1' AND payload->>'dealId' = $1`,
@@ -149,8 +148,8 @@ describe('the order lifecycle', () => {
     )
     assert.equal(restocked.length, 1, 'the sell-out ended')
 
-    // The stock-return job runs too, and changes nothing more; the buyer may buy again.
-    assert.equal(await lifecycle().returnPaidStock({ orderId }), false)
+    // The stock-settle job runs too, and changes nothing more; the buyer may buy again.
+    await lifecycle().settleStock({ orderId })
     assert.deepEqual(await stockOf(t, deal.dealId), { quantity: 2, remaining: 1, reserved: 0, sold: 1 })
     await placeOrder(t, deal, buyer)
     assert.deepEqual(await stockOf(t, deal.dealId), { quantity: 2, remaining: 0, reserved: 1, sold: 1 })
@@ -169,8 +168,8 @@ describe('the order lifecycle', () => {
     await t.redis.del(keys.stock, keys.holders, keys.reservations, keys.deadlines, keys.returned)
     assert.equal(await t.app.orderDomain.rebuild.rebuild(deal.dealId), true)
     assert.deepEqual(await stockOf(t, deal.dealId), expected)
-    // The stock-return job arriving after the rebuild (which already left the order out of sold).
-    assert.equal(await lifecycle().returnPaidStock({ orderId: cancelledId }), false)
+    // The stock-settle job arriving after the rebuild (which already left the order out of sold).
+    await lifecycle().settleStock({ orderId: cancelledId })
     assert.deepEqual(await stockOf(t, deal.dealId), expected)
   })
 
@@ -327,10 +326,10 @@ describe('the order lifecycle', () => {
       ['POST', `/${orderId}/return`, { reason: 'x'.repeat(501) }, 400],
       ['POST', `/${orderId}/return`, { reason: 'ok', extra: 1 }, 400],
       ['POST', `/${orderId}/return`, 'not json', 400],
-      ['POST', `/admin/orders/${orderId}/mark-paid`, undefined, 403],
+      ['GET', '/admin/sagas', undefined, 403],
     ]
     for (const [method, url, body, status] of cases) {
-      const res = await client(t)(method as 'POST', url, {
+      const res = await client(t)(method as 'POST' | 'GET', url, {
         as: buyer,
         ...(typeof body === 'string'
           ? { body, headers: { 'content-type': 'application/json' } }
@@ -342,13 +341,16 @@ describe('the order lifecycle', () => {
       assert.match(String(res.headers['content-type']), /^application\/problem\+json/)
     }
     const admin = adminIdentity()
-    for (const [url, body] of [
-      ['/admin/orders/nope/mark-paid', undefined],
-      [`/admin/orders/${orderId}/mark-paid`, { paymentId: '' }],
-      [`/admin/orders/${orderId}/mark-paid`, { paidAt: 'yesterday' }],
-    ] as const) {
-      const res = await client(t)('POST', url, { as: admin, ...(body ? { body } : {}) })
-      assert.equal(res.statusCode, 400, `${url} ${JSON.stringify(body)}: ${res.body}`)
+    for (const url of [
+      '/admin/sagas?state=NOPE',
+      '/admin/sagas?stuck=yes',
+      '/admin/sagas?limit=0',
+      '/admin/sagas?cursor=garbage',
+      '/admin/sagas?other=1',
+    ]) {
+      const res = await client(t)('GET', url, { as: admin })
+      assert.equal(res.statusCode, 400, `${url}: ${res.body}`)
+      assert.match(String(res.headers['content-type']), /^application\/problem\+json/)
     }
     const anonymous = await client(t)('POST', `/${orderId}/cancel`)
     assert.equal(anonymous.statusCode, 401)

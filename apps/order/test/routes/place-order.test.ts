@@ -3,6 +3,7 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
+import { paymentChargeRequestedV1 } from '@deals/contracts'
 import { adminIdentity, buyerIdentity, sellerIdentity } from '@deals/contracts/testing'
 import {
   client,
@@ -29,7 +30,7 @@ describe('placing an order', () => {
       )
     ).map((e) => e.event_name)
 
-  test('a reservation becomes a PENDING_PAYMENT order with its saga, expiry job and event', async () => {
+  test('a reservation becomes a PENDING_PAYMENT order with its saga, the charge command, expiry job and event', async () => {
     const deal = await seedDeal(t, { quantity: 3 })
     const buyer = buyerIdentity()
     const res = await client(t)('POST', '/', { as: buyer, ...purchase(deal, { quantity: 1 }) })
@@ -40,8 +41,28 @@ describe('placing an order', () => {
     assert.equal(order!.user_id, buyer.userId)
     assert.equal(order!.seller_id, deal.sellerId)
     assert.equal(order!.amount, 9900)
-    const [saga] = await sql(t, 'SELECT state FROM purchase_sagas WHERE order_id = $1', [orderId])
-    assert.equal(saga!.state, 'AWAITING_PAYMENT')
+    const [saga] = await sql(t, 'SELECT state, deadline FROM purchase_sagas WHERE order_id = $1', [orderId])
+    assert.equal(saga!.state, 'PAYMENT_REQUESTED')
+    assert.equal((saga!.deadline as Date).getTime(), (order!.reservation_expires_at as Date).getTime())
+    const [charge] = await sql<{ payload: unknown; headers: unknown }>(
+      t,
+      `SELECT payload, headers FROM outbox_messages WHERE event_name = 'payment.charge-requested.v1' AND payload->>'orderId' = $1`,
+      [orderId],
+    )
+    const command = paymentChargeRequestedV1.payload.parse(charge!.payload)
+    assert.deepEqual(
+      { ...command, requestedAt: undefined },
+      {
+        orderId,
+        userId: buyer.userId,
+        sellerId: deal.sellerId,
+        amount: 9900,
+        method: 'WALLET',
+        productName: deal.productName,
+        payBy: (order!.reservation_expires_at as Date).toISOString(),
+        requestedAt: undefined,
+      },
+    )
     assert.equal(await t.app.jobs.pending('order.reservation-expiry'), 1)
     assert.deepEqual(await outbox(deal.dealId), ['order.placed.v1'])
     const [placed] = await sql<{ payload: Record<string, unknown> }>(

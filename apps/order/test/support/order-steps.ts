@@ -1,9 +1,28 @@
-// Steps the lifecycle, seller and cart tests share: placing and paying an order, moving an
-// order's times into the past to simulate their passing, reading its rows, events and stock.
+// Steps the lifecycle, seller and cart tests share: placing and paying an order (through the
+// payment double), moving an order's times into the past to simulate their passing, reading its
+// rows, events and stock.
 import { randomUUID } from 'node:crypto'
 import assert from 'node:assert/strict'
 import type { Identity } from '@deals/contracts'
+import { waitUntil } from '@deals/messaging/testing'
+import { stockKeys } from '../../src/domain/inventory/stock-keys.ts'
+import { PaymentDouble } from './payment-double.ts'
 import { client, sql, type TestOrderApp } from './test-order-app.ts'
+
+const doubles = new WeakMap<TestOrderApp, Promise<PaymentDouble>>()
+
+/**
+ * The run's payment double, started on first use; it holds every charge until told how to answer,
+ * so orders placed without `paidOrder` stay PENDING_PAYMENT.
+ */
+export function paymentDoubleOf(t: TestOrderApp): Promise<PaymentDouble> {
+  let double = doubles.get(t)
+  if (!double) {
+    double = PaymentDouble.start(t)
+    doubles.set(t, double)
+  }
+  return double
+}
 
 /** Places an order for `buyer` and returns its id. */
 export async function placeOrder(
@@ -21,16 +40,34 @@ export async function placeOrder(
   return res.json().orderId
 }
 
-/** Places an order and pays it through the saga's hook. */
+/** Places an order, has the payment double charge it, and waits until it is PAID and its units sold. */
 export async function paidOrder(
   t: TestOrderApp,
   deal: { dealId: string },
   buyer: Identity,
   quantity = 1,
 ): Promise<string> {
+  const double = await paymentDoubleOf(t)
   const orderId = await placeOrder(t, deal, buyer, quantity)
-  await t.app.orderLifecycle.lifecycle.markPaid(orderId, { paymentId: `pay-${orderId}`, paidAt: new Date() })
+  await double.answer(orderId, 'succeed')
+  await untilSettled(t, orderId, 'PAID')
   return orderId
+}
+
+/** Waits until the order reached `status` and Redis holds no reservation of it any more. */
+export async function untilSettled(t: TestOrderApp, orderId: string, status: string, timeoutMs = 15_000) {
+  await waitUntil(
+    async () => {
+      const [row] = await sql<{ status: string; deal_id: string | null }>(
+        t,
+        'SELECT status, deal_id FROM orders WHERE id = $1',
+        [orderId],
+      )
+      if (row?.status !== status) return false
+      return !row.deal_id || !(await t.redis.hexists(stockKeys(row.deal_id).reservations, orderId))
+    },
+    { timeoutMs, intervalMs: 50, message: `order ${orderId} ${status} and settled in Redis` },
+  )
 }
 
 const TIME_COLUMNS = ['paid_at', 'shipped_at', 'delivered_at'] as const
@@ -65,12 +102,37 @@ export async function forceStatus(
   )
 }
 
-/** The events the order wrote to the outbox, oldest first. */
+/** The events the order wrote to the outbox, oldest first (without the saga's payment commands). */
 export async function eventsOf(t: TestOrderApp, orderId: string) {
   return sql<{ event_name: string; payload: Record<string, unknown> }>(
     t,
-    `SELECT event_name, payload FROM outbox_messages WHERE payload->>'orderId' = $1 ORDER BY created_at, id`,
+    `SELECT event_name, payload FROM outbox_messages
+     WHERE payload->>'orderId' = $1 AND event_name NOT LIKE 'payment.%' ORDER BY created_at, id`,
     [orderId],
+  )
+}
+
+/** The saga's commands to the payment service for the order, in the outbox, oldest first. */
+export async function commandsOf(t: TestOrderApp, orderId: string, name?: string) {
+  return sql<{ id: string; event_name: string; payload: Record<string, unknown> }>(
+    t,
+    `SELECT id, event_name, payload FROM outbox_messages
+     WHERE payload->>'orderId' = $1 AND event_name LIKE 'payment.%' AND ($2::text IS NULL OR event_name = $2)
+     ORDER BY created_at, id`,
+    [orderId, name ?? null],
+  )
+}
+
+/** Waits until the order service's reply consumer has taken the message (applied or dropped). */
+export async function untilConsumed(t: TestOrderApp, messageId: string, timeoutMs = 10_000) {
+  await waitUntil(
+    async () =>
+      (
+        await sql(t, `SELECT 1 FROM inbox_messages WHERE consumer = 'order.payment-replies' AND message_id = $1`, [
+          messageId,
+        ])
+      ).length > 0,
+    { timeoutMs, message: `reply ${messageId} consumed` },
   )
 }
 

@@ -47,6 +47,7 @@ export async function startTestOrderApp(overrides: Record<string, string> = {}) 
   }
 
   let stopped = false
+  const closing: (() => Promise<void>)[] = []
   const t = {
     app: await build(),
     /** Every route the app registered, with its schemas. */
@@ -67,7 +68,12 @@ export async function startTestOrderApp(overrides: Record<string, string> = {}) 
       stopped = true
       await t.app.close()
     },
+    /** Runs on `close()`, before the app closes (test doubles attached to the run). */
+    onClose(fn: () => Promise<void>) {
+      closing.push(fn)
+    },
     async close() {
+      for (const fn of closing) await fn()
       if (!stopped) await t.app.close()
       redis.disconnect()
       await Promise.all([redisPrefix.cleanup(), database.drop(), vhost.drop()])

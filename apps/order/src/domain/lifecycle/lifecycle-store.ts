@@ -1,13 +1,16 @@
 // Takes one lifecycle step durably: reads the order, lets the state machine decide, then changes
 // the status with a conditional update (the status and version read) in a transaction that also
-// moves the purchase saga, writes the step's event to the outbox and whatever the step schedules.
-// A step that loses a race to another one reads the order again and decides again, so concurrent
-// steps on one order end in exactly one of them.
+// moves the purchase saga (with the command the move sends), writes the step's event to the
+// outbox and whatever the step schedules. A step that loses a race to another one reads the
+// order again and decides again, so concurrent steps on one order end in exactly one of them.
 import type { OrderStatus } from '@deals/contracts'
 import { enqueue } from '@deals/messaging'
-import type { Order, Prisma, SagaState } from '../../generated/prisma/client.ts'
+import type { Order, Prisma } from '../../generated/prisma/client.ts'
 import type { OrderDb, OrderTx } from '../database.ts'
 import { OrderNotFound } from '../orders/order-errors.ts'
+import type { SagaInput } from '../saga/purchase-saga.ts'
+import type { SagaMetrics } from '../saga/saga-metrics.ts'
+import type { SagaEnded, SagaStore } from '../saga/saga-store.ts'
 import { lifecycleEvent } from './lifecycle-events.ts'
 import { OrderStatusConflict } from './lifecycle-errors.ts'
 import { decide, type LifecycleStep } from './order-transitions.ts'
@@ -31,6 +34,8 @@ export interface StepResult {
   /** False when the order had already taken the step: nothing was written. */
   moved: boolean
   previousStatus: OrderStatus
+  /** The saga reached an outcome with this step. */
+  sagaEnded?: SagaEnded | undefined
 }
 
 /** The time each status is entered at. */
@@ -44,28 +49,37 @@ const STAMP: Partial<Record<OrderStatus, keyof Prisma.OrderUpdateManyMutationInp
   RETURN_REJECTED: 'returnResolvedAt',
 }
 
-const UNPAID_SAGA: SagaState[] = ['AWAITING_PAYMENT', 'PAYMENT_REQUESTED']
-
-/**
- * How a step moves the purchase saga: payment completes it; a failure or cancel before payment
- * compensates it (stock released); a cancel after payment leaves it compensating until the
- * payment service has refunded.
- */
-function sagaMove(step: LifecycleStep, from: OrderStatus): { from: SagaState[]; to: SagaState } | null {
-  if (step === 'PAY') return { from: UNPAID_SAGA, to: 'COMPLETED' }
-  if (step === 'FAIL_PAYMENT' || (step === 'CANCEL' && from === 'PENDING_PAYMENT'))
-    return { from: UNPAID_SAGA, to: 'COMPENSATED' }
-  if (step === 'CANCEL') return { from: ['COMPLETED'], to: 'COMPENSATING' }
-  return null
+/** What a step means to the purchase saga; steps without one leave it alone. */
+function sagaInput(step: LifecycleStep): SagaInput | null {
+  switch (step) {
+    case 'PAY':
+      return 'CHARGE_SUCCEEDED'
+    case 'FAIL_PAYMENT':
+      return 'CHARGE_FAILED'
+    case 'CANCEL':
+      return 'BUYER_CANCELLED'
+    case 'APPROVE_RETURN':
+      return 'RETURNED'
+    default:
+      return null
+  }
 }
 
 /** Another step changed the order (or its saga) between the read and the write. */
-class LostRace extends Error {}
+class LostRace extends Error {
+  constructor() {
+    super('the order or its saga changed meanwhile')
+  }
+}
 
 const ATTEMPTS = 5
 
 export class LifecycleStore {
-  constructor(private readonly db: OrderDb) {}
+  constructor(
+    private readonly db: OrderDb,
+    private readonly sagas: SagaStore,
+    private readonly metrics: SagaMetrics,
+  ) {}
 
   async take(request: StepRequest): Promise<StepResult> {
     return (await this.takeIf(() => true, request)) as StepResult
@@ -84,13 +98,31 @@ export class LifecycleStore {
       const decision = decide(order, request.step, now)
       if (decision.kind === 'DONE') return { order, moved: false, previousStatus: order.status }
       try {
-        const moved = await this.db.$transaction((tx) => this.write(tx, request, order, decision.to, now))
-        return { order: moved, moved: true, previousStatus: order.status }
+        const { after, sagaEnded } = await this.db.$transaction((tx) =>
+          this.write(tx, request, order, decision.to, now),
+        )
+        this.metrics.ended(sagaEnded)
+        return { order: after, moved: true, previousStatus: order.status, sagaEnded }
       } catch (error) {
         if (!(error instanceof LostRace)) throw error
       }
     }
     throw OrderStatusConflict('The order is changing; retry in a moment')
+  }
+
+  /**
+   * The step inside the caller's transaction (a consumer's, whose inbox record commits with it),
+   * for a caller that holds the saga's lock: nothing else moves the order's payment state
+   * meanwhile. Counting the saga's outcome is left to the caller, after its commit.
+   */
+  async takeIn(tx: OrderTx, request: StepRequest): Promise<StepResult> {
+    const order = await tx.order.findUnique({ where: { id: request.orderId } })
+    if (!order) throw OrderNotFound()
+    const now = request.now ?? new Date()
+    const decision = decide(order, request.step, now)
+    if (decision.kind === 'DONE') return { order, moved: false, previousStatus: order.status }
+    const { after, sagaEnded } = await this.write(tx, request, order, decision.to, now)
+    return { order: after, moved: true, previousStatus: order.status, sagaEnded }
   }
 
   private async write(
@@ -99,20 +131,17 @@ export class LifecycleStore {
     before: Order,
     to: OrderStatus,
     now: Date,
-  ): Promise<Order> {
-    // The saga row first: reservation expiry locks it before the order too, so the two never deadlock.
-    const saga = sagaMove(request.step, before.status)
-    if (saga) {
-      const { count } = await tx.purchaseSaga.updateMany({
-        where: { orderId: before.id, state: { in: saga.from } },
-        data: {
-          state: saga.to,
-          step: { increment: 1 },
-          deadline: null,
-          ...(request.sagaError ? { lastError: request.sagaError } : {}),
-        },
+  ): Promise<{ after: Order; sagaEnded: SagaEnded | undefined }> {
+    // The saga row first: every writer of the payment state locks it before the order.
+    const input = sagaInput(request.step)
+    let sagaEnded: SagaEnded | undefined
+    if (input) {
+      const advanced = await this.sagas.advance(tx, before, input, {
+        ...(request.sagaError ? { lastError: request.sagaError } : {}),
+        now,
       })
-      if (count === 0) throw new LostRace()
+      if (advanced.decision.kind === 'DROP') throw new LostRace()
+      sagaEnded = advanced.ended
     }
     const stamp = STAMP[to]
     const { count } = await tx.order.updateMany({
@@ -124,6 +153,6 @@ export class LifecycleStore {
     const event = lifecycleEvent(request.step, after, before.status)
     await enqueue(tx, event)
     await request.alongside?.(tx, after)
-    return after
+    return { after, sagaEnded }
   }
 }

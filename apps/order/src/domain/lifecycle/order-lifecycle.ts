@@ -1,17 +1,18 @@
-// An order's life after placement, as use cases: the purchase saga's payment hooks (paid, payment
-// failed), the buyer's cancel, and delivery progress PAID -> SHIPPING -> DELIVERED by durable
-// jobs one period apart, each scheduled in the transaction of the step before it and dropped if
-// the order changed since. Redis hears of a step after it commits; every Redis change is
-// idempotent and has a durable second chance (the sweeper, or the stock-return job).
+// An order's life after placement, as use cases: the purchase saga's payment steps (paid, payment
+// failed, taken in the transaction of the reply that brought them), the buyer's cancel, and
+// delivery progress PAID -> SHIPPING -> DELIVERED by durable jobs one period apart, each scheduled
+// in the transaction of the step before it and dropped if the order changed since. Redis hears of
+// a step after it commits, through the stock-settle job scheduled with the step (or at once, and
+// again by that job, for the buyer's cancel); every Redis change is idempotent.
 import type { JobScheduler } from '@deals/jobs'
 import type { Order } from '../../generated/prisma/client.ts'
 import type { OrderDb, OrderTx } from '../database.ts'
 import type { StockCounters } from '../inventory/stock-counters.ts'
 import type { StockReturns } from '../inventory/stock-returns.ts'
-import type { LifecycleStore } from './lifecycle-store.ts'
+import type { LifecycleStore, StepResult } from './lifecycle-store.ts'
 
 export const ORDER_PROGRESS_JOB = 'order.progress'
-export const PAID_STOCK_RETURN_JOB = 'order.paid-stock-return'
+export const STOCK_SETTLE_JOB = 'order.stock-settle'
 
 export interface OrderProgressJob {
   orderId: string
@@ -20,7 +21,8 @@ export interface OrderProgressJob {
   step: 'SHIP' | 'DELIVER'
 }
 
-export interface PaidStockReturnJob {
+/** Brings the deal's counters in line with the order as it is now (sold, or back on sale). */
+export interface StockSettleJob {
   orderId: string
 }
 
@@ -44,35 +46,31 @@ export class OrderLifecycle {
   constructor(private readonly deps: OrderLifecycleDeps) {}
 
   /**
-   * PENDING_PAYMENT -> PAID for the purchase saga: the reserved units become sold and shipping is
-   * scheduled. Paying a paid order again changes nothing; a cancelled one is ORDER_NOT_PAYABLE.
+   * PENDING_PAYMENT -> PAID for the purchase saga, in the transaction of the charge's reply: shipping
+   * is scheduled and the reserved units become sold once it commits. Paying a paid order again
+   * changes nothing; a cancelled one is ORDER_NOT_PAYABLE.
    */
-  async markPaid(orderId: string, payment: Payment): Promise<Order> {
-    const { order, moved } = await this.deps.store.take({
+  markPaid(tx: OrderTx, orderId: string, payment: Payment): Promise<StepResult> {
+    return this.deps.store.takeIn(tx, {
       orderId,
       step: 'PAY',
       data: { paidAt: payment.paidAt, paymentId: payment.paymentId },
-      alongside: (tx, paid) => this.scheduleProgress(tx, paid, 'SHIP'),
+      alongside: async (tx, paid) => {
+        await this.scheduleProgress(tx, paid, 'SHIP')
+        await this.settleStockSoon(tx, paid)
+      },
     })
-    if (order.dealId && (moved || order.status === 'PAID'))
-      await this.deps.stock
-        .commit(order.dealId, order.id)
-        .catch((err: unknown) =>
-          this.deps.logger.warn({ err, orderId }, 'stock commit failed; the sweeper will'),
-        )
-    return order
   }
 
   /** PENDING_PAYMENT -> CANCELLED (PAYMENT_FAILED) for the purchase saga; the stock goes back on sale. */
-  async failPayment(orderId: string, reason: string): Promise<Order> {
-    const { order } = await this.deps.store.take({
+  failPayment(tx: OrderTx, orderId: string, reason: string): Promise<StepResult> {
+    return this.deps.store.takeIn(tx, {
       orderId,
       step: 'FAIL_PAYMENT',
       data: { cancelReason: 'PAYMENT_FAILED' },
       sagaError: reason,
+      alongside: (tx, cancelled) => this.settleStockSoon(tx, cancelled),
     })
-    await this.giveBack(order)
-    return order
   }
 
   /**
@@ -85,14 +83,7 @@ export class OrderLifecycle {
       step: 'CANCEL',
       visible: (o) => o.userId === buyerId,
       data: { cancelReason: 'BUYER_CANCELLED' },
-      alongside: (tx, cancelled) =>
-        cancelled.paidAt
-          ? this.deps.jobs.runSoon<PaidStockReturnJob>(
-              PAID_STOCK_RETURN_JOB,
-              { orderId },
-              { tx, key: orderId },
-            )
-          : Promise.resolve(),
+      alongside: (tx, cancelled) => this.settleStockSoon(tx, cancelled),
     })
     await this.giveBack(order)
     return order
@@ -109,10 +100,27 @@ export class OrderLifecycle {
     return result?.moved ? 'MOVED' : 'STALE'
   }
 
-  /** The stock-return job: a paid order's units back on sale after its cancel, once. */
-  async returnPaidStock({ orderId }: PaidStockReturnJob): Promise<boolean> {
+  /**
+   * The stock-settle job: a paid order's reserved units become sold; a cancelled order's go back on
+   * sale (released before payment, unsold after it), once however often it runs.
+   */
+  async settleStock({ orderId }: StockSettleJob): Promise<void> {
     const order = await this.deps.db.order.findUnique({ where: { id: orderId } })
-    return order ? this.unsell(order) : false
+    if (!order?.dealId) return
+    if (order.status === 'CANCELLED') {
+      await (order.paidAt ? this.unsell(order) : this.deps.returns.release(order.dealId, order.id))
+      return
+    }
+    if (order.paidAt) await this.deps.stock.commit(order.dealId, order.id)
+  }
+
+  /** One job per status the order reaches, run after the transaction commits. */
+  private settleStockSoon(tx: OrderTx, order: Order) {
+    return this.deps.jobs.runSoon<StockSettleJob>(
+      STOCK_SETTLE_JOB,
+      { orderId: order.id },
+      { tx, key: `${order.id}:${order.version}` },
+    )
   }
 
   /** A cancelled order's units, right after the cancel; the job or the sweeper retries on failure. */

@@ -1,12 +1,20 @@
 // POST /: turns a buyer's request into a reservation and a durable order. One Lua script checks
 // the admission token, the per-user limit, that the deal is open and the stock, and reserves;
-// refusals never touch PostgreSQL. A reservation becomes an order (PENDING_PAYMENT), its saga,
-// the Idempotency-Key's answer, `order.placed.v1` and the expiry job in one transaction that
-// commits before the 201 goes out; if that write fails, the reservation is released.
+// refusals never touch PostgreSQL. A reservation becomes an order (PENDING_PAYMENT), its saga
+// (PAYMENT_REQUESTED) with the charge command, the Idempotency-Key's answer, `order.placed.v1` and
+// the expiry job in one transaction that commits before the 201 goes out; if that write fails,
+// the reservation is released.
+import { randomUUID } from 'node:crypto'
 import { v7 as uuidv7 } from 'uuid'
 import { AdmissionTokenError, type AdmissionVerifier } from '@deals/admission'
-import { enqueue } from '@deals/messaging'
-import { orderPlacedV1, stockSoldOutV1, type EventPayload, type PaymentMethod } from '@deals/contracts'
+import { enqueue, injectTraceHeaders } from '@deals/messaging'
+import {
+  orderPlacedV1,
+  paymentChargeRequestedV1,
+  stockSoldOutV1,
+  type EventPayload,
+  type PaymentMethod,
+} from '@deals/contracts'
 import type { JobScheduler } from '@deals/jobs'
 import type { OrderDb, OrderTx } from '../database.ts'
 import type { StockCounters } from '../inventory/stock-counters.ts'
@@ -207,8 +215,10 @@ interface InsertedOrder {
 }
 
 /**
- * The order, its saga and the Idempotency-Key's answer in one statement, priced from the deal
- * replica: the hot path's write costs one round trip here instead of one per row.
+ * The order, its saga, the charge command (`payment.charge-requested.v1`, pay by the reservation
+ * deadline) and the Idempotency-Key's answer in one statement, priced from the deal replica: the
+ * hot path's write costs one round trip here instead of one per row. The command's row is the
+ * outbox's, as `enqueue` writes it; the `order.placed.v1` enqueue that follows wakes the relay.
  */
 async function insertOrder(
   tx: OrderTx,
@@ -222,6 +232,7 @@ async function insertOrder(
   },
 ): Promise<InsertedOrder | undefined> {
   const { request: r, claim, answer } = p
+  const now = new Date()
   const rows = await tx.$queryRaw<InsertedOrder[]>`
     WITH deal AS (
       SELECT seller_id, product_id, product_name, deal_price FROM deals WHERE id = ${r.dealId}::uuid
@@ -234,8 +245,17 @@ async function insertOrder(
       FROM deal
       RETURNING seller_id, product_id, product_name, unit_price, amount, created_at
     ), saga AS (
-      INSERT INTO purchase_sagas (order_id, state, deadline, updated_at)
-      SELECT ${p.reservationId}::uuid, 'AWAITING_PAYMENT'::"SagaState", ${p.deadline}, now() FROM placed
+      INSERT INTO purchase_sagas (order_id, state, deadline, command_sent_at, updated_at)
+      SELECT ${p.reservationId}::uuid, 'PAYMENT_REQUESTED'::"SagaState", ${p.deadline}, ${now}, now() FROM placed
+    ), charge AS (
+      INSERT INTO outbox_messages (id, event_name, payload, headers)
+      SELECT ${randomUUID()}::uuid, ${paymentChargeRequestedV1.name},
+             jsonb_build_object('orderId', ${p.reservationId}::text, 'userId', ${p.userId}::text,
+                                'sellerId', seller_id, 'amount', amount, 'method', ${r.paymentMethod}::text,
+                                'productName', product_name, 'payBy', ${p.deadline.toISOString()}::text,
+                                'requestedAt', ${now.toISOString()}::text),
+             ${JSON.stringify(injectTraceHeaders())}::jsonb
+      FROM placed
     ), answer AS (
       INSERT INTO idempotency_records (user_id, scope, key, request_hash, status_code, body)
       SELECT ${claim.userId}::uuid, ${claim.scope}, ${claim.key}, ${claim.requestHash}, ${answer.statusCode},

@@ -28,6 +28,14 @@ export function orderView(order: Order) {
     returnRejectionReason: order.returnRejectionReason,
     returnRequestedAt: iso(order.returnRequestedAt),
     returnResolvedAt: iso(order.returnResolvedAt),
+    /** How the buyer pays: a PG payment's approval page until `payBy` (the reservation deadline). */
+    payment: {
+      paymentId: order.paymentId,
+      redirectUrl: order.paymentRedirectUrl,
+      payBy: iso(order.reservationExpiresAt),
+    },
+    refundedAmount: order.refundedAmount,
+    refundedAt: iso(order.refundedAt),
   }
 }
 

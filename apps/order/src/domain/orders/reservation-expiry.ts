@@ -1,10 +1,13 @@
-// The durable job scheduled with every order at its reservation deadline: an order still waiting
-// for payment is cancelled (EXPIRED), its saga compensated, `order.cancelled.v1` written, and
-// its units go back on sale. Running it again, or for an order already paid, changes nothing.
+// The purchase saga's timeout path, run by the durable job scheduled with every order at its
+// reservation deadline (and by the saga sweep for one that did not run): an order still waiting
+// for payment is cancelled (EXPIRED), `order.cancelled.v1` written, the saga sent to COMPENSATING
+// with a refund command (a charge still on its way is voided or given back), and its units go back
+// on sale. Running it again, or for an order already paid, changes nothing.
 import { enqueue } from '@deals/messaging'
 import { orderCancelledV1, type EventPayload } from '@deals/contracts'
 import type { OrderDb } from '../database.ts'
 import type { StockReturns } from '../inventory/stock-returns.ts'
+import type { SagaStore } from '../saga/saga-store.ts'
 
 export const RESERVATION_EXPIRY_JOB = 'order.reservation-expiry'
 
@@ -15,19 +18,20 @@ export interface ReservationExpiryJob {
 export class ReservationExpiry {
   constructor(
     private readonly db: OrderDb,
+    private readonly sagas: SagaStore,
     private readonly returns: StockReturns,
   ) {}
 
-  async expire({ orderId }: ReservationExpiryJob): Promise<void> {
-    const order = await this.db.$transaction(async (tx) => {
-      // The saga row serialises this with payment: only a saga still awaiting payment expires.
-      const { count } = await tx.purchaseSaga.updateMany({
-        where: { orderId, state: 'AWAITING_PAYMENT' },
-        data: { state: 'COMPENSATED', step: { increment: 1 }, deadline: null },
-      })
-      if (count === 0) return tx.order.findUnique({ where: { id: orderId } })
-      const cancelled = await tx.order.update({
-        where: { id: orderId },
+  /** True when this run cancelled the order. */
+  async expire({ orderId }: ReservationExpiryJob): Promise<boolean> {
+    const { order, cancelled } = await this.db.$transaction(async (tx) => {
+      const before = await tx.order.findUnique({ where: { id: orderId } })
+      if (!before) return { order: null, cancelled: false }
+      // The saga's lock serialises this with the payment replies: only an unpaid saga times out.
+      const { decision } = await this.sagas.advance(tx, before, 'PAYMENT_TIMEOUT')
+      if (decision.kind === 'DROP') return { order: before, cancelled: false }
+      const { count } = await tx.order.updateMany({
+        where: { id: orderId, status: 'PENDING_PAYMENT' },
         data: {
           status: 'CANCELLED',
           cancelReason: 'EXPIRED',
@@ -35,22 +39,26 @@ export class ReservationExpiry {
           version: { increment: 1 },
         },
       })
+      if (count === 0) throw new Error(`order ${orderId} is not awaiting payment but its saga was`)
+      const after = await tx.order.findUniqueOrThrow({ where: { id: orderId } })
       const payload: EventPayload<typeof orderCancelledV1> = {
         orderId,
-        userId: cancelled.userId,
-        sellerId: cancelled.sellerId,
-        dealId: cancelled.dealId,
-        productId: cancelled.productId,
-        quantity: cancelled.quantity,
-        amount: cancelled.amount,
+        userId: after.userId,
+        sellerId: after.sellerId,
+        dealId: after.dealId,
+        productId: after.productId,
+        quantity: after.quantity,
+        amount: after.amount,
         reason: 'EXPIRED',
         previousStatus: 'PENDING_PAYMENT',
-        cancelledAt: cancelled.cancelledAt!.toISOString(),
+        cancelledAt: after.cancelledAt!.toISOString(),
       }
       await enqueue(tx, { name: orderCancelledV1.name, payload })
-      return cancelled
+      return { order: after, cancelled: true }
     })
     // Also when an earlier run cancelled the order but died before the release.
-    if (order?.status === 'CANCELLED' && order.dealId) await this.returns.release(order.dealId, order.id)
+    if (order?.status === 'CANCELLED' && !order.paidAt && order.dealId)
+      await this.returns.release(order.dealId, order.id)
+    return cancelled
   }
 }

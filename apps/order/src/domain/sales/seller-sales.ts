@@ -19,7 +19,7 @@ export interface SalesQuery {
 
 const cursorShape = { id: z.uuid() }
 
-/** The order as its seller sees it: without the buyer, the address and the reservation. */
+/** The order as its seller sees it: without the buyer, the address, the reservation and the buyer's payment page. */
 export function saleView(order: Order) {
   const {
     id,
@@ -29,6 +29,7 @@ export function saleView(order: Order) {
     sellerId: _seller,
     reservationExpiresAt: _reservation,
     updatedAt: _updated,
+    payment: _payment,
     ...sale
   } = orderView(order)
   return { orderId: id, placedAt: createdAt, ...sale }

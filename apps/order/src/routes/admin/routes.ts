@@ -1,22 +1,12 @@
-// Route: POST /admin/orders/:id/mark-paid (ADMIN). Temporary: stands in for the payment service
-// in demos until the purchase saga runs over payments.
+// Route: GET /admin/sagas (ADMIN): the purchase sagas, or the stuck ones, for operators.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { requireRole } from '@deals/service-kit'
-import { orderView } from '../../domain/orders/order-view.ts'
-import { markPaidSchema } from './schemas.ts'
+import { listSagasSchema } from './schemas.ts'
 
-export const adminOrderRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { lifecycle } = app.orderLifecycle
+export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { sagaQueries } = app.orderDomain
 
-  app.post(
-    '/admin/orders/:id/mark-paid',
-    { schema: markPaidSchema, onRequest: requireRole('ADMIN') },
-    async (request) =>
-      orderView(
-        await lifecycle.markPaid(request.params.id, {
-          paymentId: request.body?.paymentId ?? null,
-          paidAt: new Date(),
-        }),
-      ),
+  app.get('/admin/sagas', { schema: listSagasSchema, onRequest: requireRole('ADMIN') }, async (request) =>
+    sagaQueries.list(request.query),
   )
 }

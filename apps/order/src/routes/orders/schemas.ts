@@ -28,6 +28,14 @@ export const orderSchema = z.object({
   returnRejectionReason: z.string().nullable(),
   returnRequestedAt: z.iso.datetime().nullable(),
   returnResolvedAt: z.iso.datetime().nullable(),
+  payment: z.object({
+    paymentId: z.string().nullable(),
+    /** Where the buyer approves a PG payment at the provider, once the payment service readied it. */
+    redirectUrl: z.url().nullable(),
+    payBy: z.iso.datetime().nullable(),
+  }),
+  refundedAmount: z.number().int().nullable(),
+  refundedAt: z.iso.datetime().nullable(),
 })
 
 export const placeOrderSchema = {

@@ -15,6 +15,7 @@ const saleSchema = orderSchema
     sellerId: true,
     reservationExpiresAt: true,
     updatedAt: true,
+    payment: true,
   })
   .extend({ orderId: z.uuid(), placedAt: z.iso.datetime() })
 
