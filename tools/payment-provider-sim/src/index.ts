@@ -73,7 +73,7 @@ export async function startProviderSimulator(
     secretKey,
     config(next = {}) {
       config.current = applyConfigPatch(config.current, next)
-      return config.current
+      return { ...config.current }
     },
     payments: () => state.book.list(),
     async close() {

@@ -59,6 +59,14 @@ async function api(
   }
 }
 
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) assert.fail('condition not met in time')
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
 function readyBody(amount = 10_000) {
   return {
     partner_order_id: randomUUID(),
@@ -212,12 +220,14 @@ test('the merchant API needs the secret key, an Idempotency-Key on every mutatio
 
 test('a call that times out either applied its effect before the hang or not at all; a retry with the key settles it', async () => {
   for (const applied of [true, false]) {
-    sim.config({ timeoutNextCalls: 1, timeoutAppliedRate: applied ? 1 : 0, timeoutMs: 500 })
+    sim.config({ timeoutNextCalls: 1, timeoutAppliedRate: applied ? 1 : 0, timeoutMs: 1_500 })
     const body = readyBody()
     const key = randomUUID()
-    await assert.rejects(api('POST', '/v1/payment/ready', { body, key, timeoutMs: 100 }), {
+    await assert.rejects(api('POST', '/v1/payment/ready', { body, key, timeoutMs: 300 }), {
       name: 'TimeoutError',
     })
+    // The held call has had its fate (and, if applied, its effect) once it used up the forced timeout.
+    await until(() => sim.config().timeoutNextCalls === 0)
     const found = () => sim.payments().filter((p) => p.partner_order_id === body.partner_order_id)
     assert.equal(found().length, applied ? 1 : 0)
 
@@ -225,7 +235,6 @@ test('a call that times out either applied its effect before the hang or not at 
     assert.deepEqual([retry.status, retry.replayed], [200, applied])
     assert.equal(found().length, 1)
   }
-  assert.equal(sim.config().timeoutNextCalls, 0)
 })
 
 test('a held answer arrives late; a 503 changes nothing', async () => {

@@ -31,16 +31,19 @@ beforeEach(async () => {
     serverErrorRate: 0,
     timeoutRate: 0,
     timeoutAppliedRate: 0.5,
-    timeoutMs: 1500,
+    timeoutMs: 3000,
     timeoutNextCalls: 0,
   })
 })
+
+// Generous next to the quick simulator, so a loaded machine does not turn a slow answer into a retry.
+const CLIENT_TIMEOUT_MS = 1000
 
 function provider(options: Partial<HttpPaymentProviderOptions> = {}): PaymentProvider {
   return createHttpPaymentProvider({
     baseUrl: simulator.url,
     secretKey: simulator.secretKey,
-    timeoutMs: 300,
+    timeoutMs: CLIENT_TIMEOUT_MS,
     retries: 2,
     backoffMs: 10,
     ...options,
@@ -239,7 +242,7 @@ for (const applied of [true, false]) {
 
     assert.equal(approved.amount, 12_000)
     assert.deepEqual(calls.at(-1) && [calls.at(-1)!.outcome, calls.at(-1)!.attempts], ['ok', 2])
-    assert.ok(calls.at(-1)!.durationMs >= 300, 'the first attempt waited for its deadline')
+    assert.ok(calls.at(-1)!.durationMs >= CLIENT_TIMEOUT_MS, 'the first attempt waited for its deadline')
     const lookedUp = await client.lookup(ready.tid)
     assert.equal(lookedUp.status, 'APPROVED')
     assert.equal(lookedUp.approvedAt?.getTime(), approved.approvedAt.getTime())
@@ -339,12 +342,13 @@ test('with 30% declined approvals and 10% timeouts, 200 payments each end approv
   type Told = 'approved' | 'declined' | 'not-applied'
   const told = new Map<string, { tid: string; told: Told; viaLookup: boolean }>()
 
+  // What the payment service does with an unknown outcome: ask again (same key) or look it up.
   async function settle<T>(call: () => Promise<T>): Promise<T> {
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       try {
         return await call()
       } catch (error) {
-        if (!(error instanceof ProviderUnavailable)) throw error
+        if (!(error instanceof ProviderUnavailable) || attempt === 20) throw error
       }
     }
   }
