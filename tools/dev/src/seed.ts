@@ -23,12 +23,20 @@ interface SeedContext {
   log: (msg: string) => void
 }
 
-async function call(ctx: SeedContext, method: string, path: string, body?: unknown, token?: string) {
+async function call(
+  ctx: SeedContext,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(`${ctx.gatewayUrl}${path}`, {
     method,
     headers: {
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   })
@@ -193,11 +201,33 @@ async function ensureCatalog(ctx: SeedContext, sellerToken: string, adminToken: 
   )
 }
 
+/** Whole won the demo buyer's wallet starts with. */
+const DEMO_WALLET_TOP_UP = 1_000_000
+
+/**
+ * Tops up the demo buyer's wallet once: the fixed Idempotency-Key makes a second run replay the
+ * first top-up instead of adding another.
+ */
+async function ensureWallet(ctx: SeedContext, buyerToken: string): Promise<void> {
+  const res = await call(
+    ctx,
+    'POST',
+    '/api/payments/wallet/charge',
+    { amount: DEMO_WALLET_TOP_UP },
+    buyerToken,
+    {
+      'idempotency-key': 'demo-seed-wallet-top-up',
+    },
+  )
+  if (res.status !== 200) throw new Error(`wallet top-up of the demo buyer failed: ${res.status}`)
+  ctx.log(`demo buyer's wallet topped up to ${res.body.balance} won`)
+}
+
 export async function seedDemoData(ctx: SeedContext): Promise<DemoLogin[]> {
   const admin = await call(ctx, 'POST', '/api/auth/login', ctx.admin)
   if (admin.status !== 200)
     throw new Error(`admin login failed (${admin.status}): check ADMIN_EMAIL/ADMIN_PASSWORD`)
-  await ensureAccount(ctx, DEMO_ACCOUNTS.buyer.email, DEMO_ACCOUNTS.buyer.name)
+  const buyerToken = await ensureAccount(ctx, DEMO_ACCOUNTS.buyer.email, DEMO_ACCOUNTS.buyer.name)
   const sellerToken = await ensureAccount(ctx, DEMO_ACCOUNTS.seller.email, DEMO_ACCOUNTS.seller.name)
   await ensureSeller(ctx, sellerToken, admin.body.accessToken as string)
   // A fresh login: the token from before the approval does not carry the SELLER role.
@@ -208,6 +238,7 @@ export async function seedDemoData(ctx: SeedContext): Promise<DemoLogin[]> {
   if (seller.status !== 200) throw new Error(`seller login failed: ${seller.status}`)
   if (ctx.services.includes('catalog'))
     await ensureCatalog(ctx, seller.body.accessToken as string, admin.body.accessToken as string)
+  if (ctx.services.includes('payment')) await ensureWallet(ctx, buyerToken)
   return [
     { role: 'admin', ...ctx.admin },
     { role: 'seller', email: DEMO_ACCOUNTS.seller.email, password: DEMO_PASSWORD },
