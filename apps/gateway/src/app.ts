@@ -1,6 +1,7 @@
 // The gateway as a Fastify plugin: verifies who is calling (JWT by JWKS, seller API keys),
 // rate-limits, strips client-sent identity and forwards a signed one to the service that owns
-// the path, resolved through discovery. Also serves the aggregated API docs.
+// the path, resolved through discovery. Refuses at the edge purchases that deal and stock events
+// say would be refused. Also serves the aggregated API docs.
 import fp from 'fastify-plugin'
 import cors from '@fastify/cors'
 import {
@@ -23,6 +24,19 @@ import { createUpstreamClient } from './proxy/upstream-client.ts'
 import { proxyRoutes } from './proxy/proxy-routes.ts'
 import { DEFAULT_SERVICE_URLS, ROUTE_TABLE, isInternalPath } from './proxy/route-table.ts'
 import { apiDocs } from './openapi/api-docs.ts'
+import { DealEdgeState } from './edge/deal-edge-state.ts'
+import { DealEventsSubscription } from './edge/deal-events-subscription.ts'
+import { edgeAnswers } from './edge/edge-answers.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Set when the gateway answers at the edge: what it knows and where it hears it from. */
+    dealEdge: { state: DealEdgeState; subscription: DealEventsSubscription } | undefined
+  }
+}
+
+/** As long as the order service replays an Idempotency-Key's answer. */
+const REMEMBER_KEYS_MS = 24 * 3600_000
 
 export interface GatewayOptions {
   config: GatewayConfig
@@ -97,6 +111,29 @@ export const gatewayApp = fp<GatewayOptions>(
       userMax: config.RATE_LIMIT_USER_MAX,
       anonymousMax: config.RATE_LIMIT_ANONYMOUS_MAX,
     })
+
+    app.decorate('dealEdge', undefined)
+    if (config.EDGE_ANSWERS && config.AMQP_URL) {
+      const state = new DealEdgeState()
+      const subscription = new DealEventsSubscription({ amqpUrl: config.AMQP_URL, state, logger: app.log })
+      app.dealEdge = { state, subscription }
+      app.addHook('onReady', async () => {
+        await subscription
+          .start()
+          .catch((error: unknown) =>
+            app.log.warn(
+              { err: (error as Error).message },
+              'broker unreachable: every purchase is forwarded',
+            ),
+          )
+      })
+      app.addHook('onClose', async () => subscription.stop())
+      await app.register(edgeAnswers, {
+        state,
+        rememberedKeys: config.EDGE_REMEMBERED_KEYS,
+        rememberKeysMs: REMEMBER_KEYS_MS,
+      })
+    }
 
     // Routes.
     await app.register(proxyRoutes, {

@@ -3,8 +3,14 @@
 import { z } from 'zod'
 import { baseConfigShape, devDefault, loadConfig } from '@deals/service-kit'
 
-const milliseconds = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback)
+const nonnegative = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback)
+const milliseconds = nonnegative
 const positive = (fallback: number) => z.coerce.number().int().positive().default(fallback)
+const flag = (fallback: 'true' | 'false') =>
+  z
+    .enum(['true', 'false'])
+    .default(fallback)
+    .transform((value) => value === 'true')
 const commaList = z.string().transform((value) =>
   value
     .split(',')
@@ -24,7 +30,8 @@ export const gatewayConfigShape = {
   JWKS_REFRESH_INTERVAL_MS: positive(5 * 60_000),
   /** Least time between two JWKS fetches caused by an unknown `kid`, so bogus kids cannot hammer auth. */
   JWKS_UNKNOWN_KID_COOLDOWN_MS: milliseconds(30_000),
-  TOKEN_CACHE_SIZE: positive(50_000),
+  /** Verified tokens remembered until their `exp`; 0 verifies every request's signature. */
+  TOKEN_CACHE_SIZE: nonnegative(50_000),
   API_KEY_CACHE_TTL_MS: positive(30_000),
   API_KEY_NEGATIVE_CACHE_TTL_MS: positive(5_000),
   RATE_LIMIT_WINDOW_MS: positive(60_000),
@@ -39,10 +46,15 @@ export const gatewayConfigShape = {
   UPSTREAM_CONNECTIONS: positive(128),
   UPSTREAM_PIPELINING: positive(1),
   OPENAPI_REFRESH_INTERVAL_MS: positive(60_000),
-  TRUST_PROXY: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((value) => value === 'true'),
+  TRUST_PROXY: flag('false'),
+  /** The broker the edge hears deal and stock events from; unset, every purchase is forwarded. */
+  AMQP_URL: z.string().url().optional(),
+  /** Refuse at the edge purchases of deals known (from events) to be sold out or not open. */
+  EDGE_ANSWERS: flag('true'),
+  /** Forwarded purchases whose Idempotency-Key is remembered, so their retries are forwarded too. */
+  EDGE_REMEMBERED_KEYS: positive(200_000),
+  /** Gateway processes sharing the port (node cluster); more than one uses more cores. */
+  GATEWAY_WORKERS: positive(1),
 }
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>

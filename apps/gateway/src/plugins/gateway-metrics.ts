@@ -1,5 +1,5 @@
 // The gateway's own counters, added to the kit's registry: upstream failures by service and
-// cause, and the verified-token cache's hits and misses.
+// cause, the verified-token cache's hits and misses, and purchases answered at the edge.
 import fp from 'fastify-plugin'
 import { Counter } from 'prom-client'
 
@@ -8,6 +8,7 @@ declare module 'fastify' {
     gatewayMetrics: {
       upstreamErrors: Counter<'service' | 'cause'>
       tokenCache: Counter<'result'>
+      edgeAnswers: Counter<'code'>
     }
   }
 }
@@ -25,6 +26,12 @@ export const gatewayMetrics = fp(
         name: 'gateway_token_cache_lookups_total',
         help: 'Verified-token cache lookups, by hit or miss',
         labelNames: ['result'] as const,
+        registers: [app.metrics],
+      }),
+      edgeAnswers: new Counter({
+        name: 'gateway_edge_answers_total',
+        help: 'Purchases refused by the gateway from what deal and stock events told it, by code',
+        labelNames: ['code'] as const,
         registers: [app.metrics],
       }),
     })

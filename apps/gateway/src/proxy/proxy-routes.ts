@@ -15,6 +15,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Base URL of the instance this request is forwarded to. */
     upstreamUrl: string
+    /** The request body as it came (read whole before forwarding), for the edge to look at. */
+    bufferedBody: Buffer | undefined
   }
 }
 
@@ -36,8 +38,16 @@ export async function proxyRoutes(
   // Buffered (bounded by bodyLimit, for declared and chunked lengths alike) so an oversized body
   // is a 413 before the upstream sees a byte; then streamed on as it came.
   app.removeAllContentTypeParsers()
-  const forwardBuffered = (_request: unknown, body: string | Buffer, done: (e: null, b?: Readable) => void) =>
-    done(null, body.length > 0 ? Readable.from([body]) : undefined)
+  app.decorateRequest('bufferedBody', undefined)
+  const forwardBuffered = (
+    request: FastifyRequest,
+    body: string | Buffer,
+    done: (e: null, b?: Readable) => void,
+  ) => {
+    if (body.length === 0) return done(null, undefined)
+    request.bufferedBody = body as Buffer
+    done(null, Readable.from([body]))
+  }
   app.addContentTypeParser('*', { parseAs: 'buffer' }, forwardBuffered)
   app.addContentTypeParser(IMAGE_TYPES, { parseAs: 'buffer', bodyLimit: imageBodyLimit }, forwardBuffered)
   const rewriteRequestHeaders = rewriteForwardedHeaders(signingSecret)

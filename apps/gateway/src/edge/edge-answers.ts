@@ -1,0 +1,69 @@
+// Answers at the edge a purchase (`POST /api/orders`) the gateway knows the order service would
+// refuse: the deal is sold out or not open. Only a request the order service would otherwise
+// accept as well formed is answered here (a signed-in buyer, a valid body and Idempotency-Key);
+// anything else is forwarded so that the service's own answer (401, 400, ...) stands. A retry
+// whose Idempotency-Key this process already forwarded is forwarded again, so it gets its first
+// answer replayed (possibly the 201 of the order that took the last unit) rather than SOLD_OUT.
+import fp from 'fastify-plugin'
+import type { FastifyRequest } from 'fastify'
+import { LRUCache } from 'lru-cache'
+import { z } from 'zod'
+import { paymentMethodSchema } from '@deals/contracts'
+import { defineError } from '@deals/service-kit'
+import type { DealEdgeState } from './deal-edge-state.ts'
+
+// The same codes, statuses and titles as the order service's refusals.
+const SoldOut = defineError('SOLD_OUT', 409, 'The deal is sold out')
+const DealNotOpen = defineError('DEAL_NOT_OPEN', 409, 'The deal is not open for orders')
+
+/** The order service's body and key rules for placing an order; what fails them is forwarded. */
+const placeOrderBody = z.strictObject({
+  dealId: z.uuid(),
+  quantity: z.number().int().min(1).max(100),
+  admissionToken: z.string().min(1).max(4096).optional(),
+  addressId: z.uuid().optional(),
+  paymentMethod: paymentMethodSchema,
+})
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/
+
+const PLACE_ORDER_PATHS = new Set(['/api/orders', '/api/orders/'])
+
+export interface EdgeAnswersOptions {
+  state: DealEdgeState
+  /** How many forwarded (buyer, Idempotency-Key) pairs are remembered, and for how long. */
+  rememberedKeys: number
+  rememberKeysMs: number
+}
+
+function placement(request: FastifyRequest) {
+  if (request.method !== 'POST' || !request.identity || !request.bufferedBody) return undefined
+  if (!PLACE_ORDER_PATHS.has(request.url.split('?', 1)[0]!)) return undefined
+  const key = request.headers['idempotency-key']
+  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) return undefined
+  let body: unknown
+  try {
+    body = JSON.parse(request.bufferedBody.toString('utf8'))
+  } catch {
+    return undefined
+  }
+  const parsed = placeOrderBody.safeParse(body)
+  if (!parsed.success) return undefined
+  return { dealId: parsed.data.dealId, retryKey: `${request.identity.userId}\n${key}` }
+}
+
+export const edgeAnswers = fp<EdgeAnswersOptions>(
+  async (app, { state, rememberedKeys, rememberKeysMs }) => {
+    const forwarded = new LRUCache<string, true>({ max: rememberedKeys, ttl: rememberKeysMs })
+    app.addHook('preHandler', async (request) => {
+      const purchase = placement(request)
+      if (!purchase) return
+      const refusal = state.refusal(purchase.dealId, Date.now())
+      if (refusal && !forwarded.has(purchase.retryKey)) {
+        app.gatewayMetrics.edgeAnswers.inc({ code: refusal })
+        throw refusal === 'SOLD_OUT' ? SoldOut(undefined, { remaining: 0 }) : DealNotOpen()
+      }
+      forwarded.set(purchase.retryKey, true)
+    })
+  },
+  { name: 'edge-answers', fastify: '5.x', dependencies: ['authentication', 'gateway-metrics'] },
+)
