@@ -12,7 +12,8 @@ export type ChatEvent =
 
 export interface ChatPeer {
   readonly userId: string
-  send(event: ChatEvent): void
+  /** `frame` is `event` already serialized, once for every peer a broadcast reaches. */
+  send(event: ChatEvent, frame?: string): void
   close(code: number, reason: string): void
 }
 
@@ -115,9 +116,13 @@ export class ChatHub {
       this.log.warn({ partyId }, 'unreadable chat broadcast dropped')
       return
     }
-    for (const peer of [...room]) {
-      if (broadcast.type === 'message') peer.send({ type: 'message', message: broadcast.message })
-      else if (broadcast.userIds.includes(peer.userId)) peer.close(CLOSE_NOT_A_MEMBER, 'no longer a member')
+    if (broadcast.type === 'message') {
+      const event: ChatEvent = { type: 'message', message: broadcast.message }
+      const frame = JSON.stringify(event)
+      for (const peer of [...room]) peer.send(event, frame)
+    } else {
+      for (const peer of [...room])
+        if (broadcast.userIds.includes(peer.userId)) peer.close(CLOSE_NOT_A_MEMBER, 'no longer a member')
     }
   }
 }

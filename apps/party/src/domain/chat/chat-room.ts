@@ -42,7 +42,7 @@ export class ChatRoom {
     let held: ChatEvent[] | undefined = []
     const live: ChatPeer = {
       userId: peer.userId,
-      send: (event) => (held ? held.push(event) : peer.send(event)),
+      send: (event, frame) => (held ? held.push(event) : peer.send(event, frame)),
       close: (code, reason) => peer.close(code, reason),
     }
     const leave = await this.hub.enter(partyId, live)

@@ -26,8 +26,8 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
       const userId = requireIdentity(request).userId
       const peer: ChatPeer = {
         userId,
-        send: (event) => {
-          if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(event))
+        send: (event, frame) => {
+          if (socket.readyState === socket.OPEN) socket.send(frame ?? JSON.stringify(event))
         },
         close: (code, reason) => socket.close(code, reason),
       }
