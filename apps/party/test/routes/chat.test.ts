@@ -155,6 +155,40 @@ describe('party chat over WebSocket, across replicas', () => {
     assert.equal(limited, 20 - n)
   })
 
+  test('a frame over 16 KiB closes the socket (1009) and stores nothing', async () => {
+    const party = await partyWith()
+    const leader = await chat(baseA, party.id, party.leader)
+    await leader.waitFor((e) => e.type === 'history')
+    leader.sendRaw(JSON.stringify({ text: 'x'.repeat(17 * 1024) }))
+    await waitUntil(() => leader.closed, { message: 'the oversized frame closed the chat' })
+    assert.equal(leader.closed!.code, 1009)
+    const rows = await t.sql('SELECT 1 FROM party_messages WHERE party_id = $1', [party.id])
+    assert.equal(rows.length, 0)
+  })
+
+  test('the rate budget is one per user across replicas and parties', async () => {
+    const member = buyerIdentity()
+    const [one, two] = [await partyWith(member), await partyWith(member)]
+    const onA = await chat(baseA, one.id, member)
+    const onB = await chat(baseB, two.id, member)
+    await Promise.all([onA, onB].map((c) => c.waitFor((e) => e.type === 'history')))
+    for (let i = 0; i < 10; i++) {
+      onA.say(`A ${i}`)
+      onB.say(`B ${i}`)
+    }
+    const answered = (c: ChatClient) =>
+      c.events.filter((e) => e.type === 'message' || e.type === 'error').length
+    await waitUntil(() => answered(onA) >= 10 && answered(onB) >= 10, { message: 'every message answered' })
+    const [{ n }] = (await t.sql<{ n: number }>(
+      'SELECT count(*)::int AS n FROM party_messages WHERE sender_id = $1',
+      [member.userId],
+    )) as [{ n: number }]
+    // 5 per second: 20 sent within a second or two store 5 to 10 together, not 5 to 10 on each replica.
+    assert.ok(n >= 5 && n <= 10, `${n} stored`)
+    const limited = [onA, onB].reduce((sum, c) => sum + c.events.filter(isError('RATE_LIMITED')).length, 0)
+    assert.equal(limited, 20 - n)
+  })
+
   test('older messages come in pages before a message, newest first', async () => {
     const party = await partyWith()
     const leader = await chat(baseA, party.id, party.leader)

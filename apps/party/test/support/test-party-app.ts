@@ -4,7 +4,7 @@
 // Market events are published onto the vhost's exchange as the catalog's relay would.
 import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, RouteOptions } from 'fastify'
 import { Redis } from 'ioredis'
 import pg from 'pg'
 import { createServer } from '@deals/service-kit'
@@ -39,8 +39,11 @@ export async function startTestPartyApp(env: Record<string, string> = {}) {
   const channel = await (await amqp.ready()).createConfirmChannel()
   await assertEventExchange(channel, DEFAULT_EXCHANGE)
 
-  async function build(): Promise<FastifyInstance> {
+  /** The routes the main app registered, for tests that walk all of them. */
+  const routes: RouteOptions[] = []
+  async function build(collect?: RouteOptions[]): Promise<FastifyInstance> {
     const app = createServer(partyServerOptions(config))
+    if (collect) app.addHook('onRoute', (route) => void collect.push(route as RouteOptions))
     await app.register(partyApp, { config })
     await app.ready()
     return app
@@ -48,7 +51,8 @@ export async function startTestPartyApp(env: Record<string, string> = {}) {
   const replicas: FastifyInstance[] = []
 
   const t = {
-    app: await build(),
+    app: await build(routes),
+    routes,
     config,
     database,
     vhost,
