@@ -15,6 +15,8 @@ export type ChargeCommand = EventPayload<typeof paymentChargeRequestedV1>
 export type RefundCommand = EventPayload<typeof paymentRefundRequestedV1>
 
 export interface Reply {
+  /** The message id: the same reply published twice (a relay restart) carries the same one. */
+  id: string | undefined
   name: string
   payload: Record<string, unknown> & { orderId: string }
 }
@@ -75,7 +77,7 @@ export async function startSagaDouble(t: TestPaymentApp) {
   const replies = (): Reply[] =>
     collector.messages.map((m) => {
       const body = m.body as { name: string; payload: Reply['payload'] }
-      return { name: body.name, payload: body.payload }
+      return { id: m.messageId, name: body.name, payload: body.payload }
     })
 
   return {
