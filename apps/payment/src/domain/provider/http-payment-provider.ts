@@ -49,12 +49,17 @@ export function createHttpPaymentProvider(options: HttpPaymentProviderOptions): 
   const { secretKey, timeoutMs = 3000, retries = 2, backoffMs = 100, onCall } = options
   const apiUrl = `${options.baseUrl.replace(/\/+$/, '')}/v1/payment`
 
-  async function call(
+  /**
+   * One operation: attempts until an answer that settles it, then `read` maps the answer. A
+   * malformed 2xx is not retried (the same key would replay it) and counts as unavailable.
+   */
+  async function call<T>(
     operation: ProviderOperation,
     path: string,
+    read: (body: Record<string, unknown>) => T,
     // A call with a body is a POST and carries its idempotency key; one without is a GET.
     request: { body: object; idempotencyKey: string } | Record<string, never> = {},
-  ): Promise<Record<string, unknown>> {
+  ): Promise<T> {
     const started = performance.now()
     let attempts = 0
     const finish = (outcome: ProviderCallOutcome) =>
@@ -63,9 +68,10 @@ export function createHttpPaymentProvider(options: HttpPaymentProviderOptions): 
     for (let attempt = 0; attempt <= retries; attempt++) {
       if (attempt > 0) await backoff(attempt)
       attempts++
-      let response: Response
+      let status: number
+      let text: string
       try {
-        response = await fetch(`${apiUrl}${path}`, {
+        const response = await fetch(`${apiUrl}${path}`, {
           method: request.body ? 'POST' : 'GET',
           headers: {
             authorization: `SECRET_KEY ${secretKey}`,
@@ -75,34 +81,33 @@ export function createHttpPaymentProvider(options: HttpPaymentProviderOptions): 
           body: request.body ? JSON.stringify(request.body) : undefined,
           signal: AbortSignal.timeout(timeoutMs),
         })
+        status = response.status
+        text = await response.text()
       } catch (error) {
-        // Timed out or never connected: the provider may or may not have acted.
+        // Timed out, never connected or cut off mid-answer: the provider may or may not have acted.
         lastFailure = error
         continue
       }
-      let body: unknown
-      try {
-        body = await response.json()
-      } catch (error) {
-        // The answer was cut off (often by our own deadline) or is not JSON.
-        lastFailure = error
+      const body = parseJson(text)
+      if (status >= 500 || RETRYABLE_STATUSES.has(status)) {
+        lastFailure = new Error(`provider answered ${status}: ${text.slice(0, 200)}`)
         continue
       }
-      if (response.status >= 500 || RETRYABLE_STATUSES.has(response.status)) {
-        lastFailure = new Error(`provider answered ${response.status} (${describe(body)})`)
-        continue
-      }
-      if (response.status >= 400) {
+      if (status >= 400) {
         finish('declined')
-        const { code, message } = errorBody(body, response.status)
+        const { code, message } = errorBody(body, status)
         throw new ProviderDeclined(code, message)
       }
-      if (!isObject(body)) {
-        lastFailure = new Error(`provider answered ${response.status} with ${describe(body)}`)
-        continue
+      try {
+        if (!isObject(body))
+          throw new ProviderUnavailable(`provider answered ${status}: ${text.slice(0, 200)}`)
+        const result = read(body)
+        finish('ok')
+        return result
+      } catch (error) {
+        finish('unavailable')
+        throw error
       }
-      finish('ok')
-      return body
     }
     finish('unavailable')
     throw new ProviderUnavailable(
@@ -119,62 +124,83 @@ export function createHttpPaymentProvider(options: HttpPaymentProviderOptions): 
 
   return {
     async ready(request: ReadyRequest): Promise<ReadyResult> {
-      const body = await call('ready', '/ready', {
-        idempotencyKey: request.idempotencyKey,
-        body: {
-          partner_order_id: request.paymentId,
-          partner_user_id: request.buyerId,
-          item_name: request.itemName,
-          total_amount: request.amount,
+      return call(
+        'ready',
+        '/ready',
+        (body) => ({ tid: string(body, 'tid'), redirectUrl: string(body, 'next_redirect_url') }),
+        {
+          idempotencyKey: request.idempotencyKey,
+          body: {
+            partner_order_id: request.paymentId,
+            partner_user_id: request.buyerId,
+            item_name: request.itemName,
+            total_amount: request.amount,
+          },
         },
-      })
-      return { tid: string(body, 'tid'), redirectUrl: string(body, 'next_redirect_url') }
+      )
     },
 
     async approve(request: ApproveRequest): Promise<ApproveResult> {
-      const body = await call('approve', '/approve', {
-        idempotencyKey: request.idempotencyKey,
-        body: { tid: request.tid, pg_token: request.pgToken, total_amount: request.amount },
-      })
-      return {
-        tid: string(body, 'tid'),
-        amount: number(body, 'amount'),
-        approvedAt: date(body, 'approved_at'),
-      }
+      return call(
+        'approve',
+        '/approve',
+        (body) => ({
+          tid: string(body, 'tid'),
+          amount: number(body, 'amount'),
+          approvedAt: date(body, 'approved_at'),
+        }),
+        {
+          idempotencyKey: request.idempotencyKey,
+          body: { tid: request.tid, pg_token: request.pgToken, total_amount: request.amount },
+        },
+      )
     },
 
     async cancel(request: CancelRequest): Promise<CancelResult> {
-      const body = await call('cancel', '/cancel', {
-        idempotencyKey: request.idempotencyKey,
-        body: { tid: request.tid, cancel_amount: request.amount, reason: request.reason },
-      })
-      return {
-        tid: string(body, 'tid'),
-        cancelledAmount: number(body, 'cancel_amount'),
-        totalCancelledAmount: number(body, 'total_cancelled_amount'),
-        cancelledAt: date(body, 'cancelled_at'),
-      }
+      return call(
+        'cancel',
+        '/cancel',
+        (body) => ({
+          tid: string(body, 'tid'),
+          cancelledAmount: number(body, 'cancel_amount'),
+          totalCancelledAmount: number(body, 'total_cancelled_amount'),
+          cancelledAt: date(body, 'cancelled_at'),
+        }),
+        {
+          idempotencyKey: request.idempotencyKey,
+          body: { tid: request.tid, cancel_amount: request.amount, reason: request.reason },
+        },
+      )
     },
 
     async lookup(tid: string): Promise<ProviderPayment> {
-      const body = await call('lookup', `/order?tid=${encodeURIComponent(tid)}`)
-      const status = string(body, 'status') as ProviderPaymentStatus
-      if (!STATUSES.includes(status))
-        throw new ProviderUnavailable(`provider reported unknown status ${status}`)
-      return {
-        tid: string(body, 'tid'),
-        paymentId: string(body, 'partner_order_id'),
-        status,
-        amount: number(body, 'total_amount'),
-        cancelledAmount: number(body, 'cancelled_amount'),
-        approvedAt: body.approved_at === null ? null : date(body, 'approved_at'),
-      }
+      return call('lookup', `/order?tid=${encodeURIComponent(tid)}`, (body) => {
+        const status = string(body, 'status') as ProviderPaymentStatus
+        if (!STATUSES.includes(status))
+          throw new ProviderUnavailable(`provider reported unknown status ${status}`)
+        return {
+          tid: string(body, 'tid'),
+          paymentId: string(body, 'partner_order_id'),
+          status,
+          amount: number(body, 'total_amount'),
+          cancelledAmount: number(body, 'cancelled_amount'),
+          approvedAt: body.approved_at === null ? null : date(body, 'approved_at'),
+        }
+      })
     },
   }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
 }
 
 function describe(body: unknown): string {
