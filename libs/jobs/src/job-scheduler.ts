@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto'
 import PgBoss from 'pg-boss'
 import type { Registry } from 'prom-client'
-import { BossPool } from './boss-pool.ts'
+import { BossPool, SCHEDULER_STOPPED } from './boss-pool.ts'
 import { jobMetrics, type JobMetrics } from './metrics.ts'
 
 export interface JobsLogger {
@@ -126,7 +126,11 @@ export class JobScheduler {
       maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 30,
       monitorStateIntervalSeconds: 60,
     })
-    this.#boss.on('error', (error) => this.#logger.error({ err: error }, 'job scheduler error'))
+    this.#boss.on('error', (error) => {
+      // A worker's poll refused because the scheduler is stopping is how its worker ends.
+      if ((error as { code?: string }).code === SCHEDULER_STOPPED) return
+      this.#logger.error({ err: error }, 'job scheduler error')
+    })
   }
 
   /** Declares a job name and its handler; call before `start()`. */

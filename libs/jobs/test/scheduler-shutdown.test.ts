@@ -31,6 +31,7 @@ describe('job scheduler shutdown', () => {
     assert.equal(run.killed, false, `the process did not exit after stop\n${run.stderr}`)
     assert.equal(run.code, 0, run.stderr)
     assert.match(run.stdout, /stopped/)
+    assert.equal(run.stderr, '', 'stopping logged errors')
   })
 
   test('a scheduler stopped while it starts starts nothing more, and the process exits', async () => {
@@ -38,5 +39,6 @@ describe('job scheduler shutdown', () => {
     assert.equal(run.killed, false, `the process did not exit after stop\n${run.stderr}`)
     assert.equal(run.code, 0, run.stderr)
     assert.match(run.stdout, /stopped/)
+    assert.equal(run.stderr, '', 'stopping logged errors')
   })
 })
