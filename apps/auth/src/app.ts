@@ -1,11 +1,16 @@
 // The auth service as a Fastify plugin: accounts, sessions and tokens, signing keys, addresses,
 // seller onboarding and seller API keys. Registration order: kit, connections, domain, routes.
 import fp from 'fastify-plugin'
-import { discoveryPlugin, redisPlugin, serviceKit, type ServerOptions } from '@deals/service-kit'
+import {
+  discoveryPlugin,
+  ipRateLimitPlugin,
+  redisPlugin,
+  serviceKit,
+  type ServerOptions,
+} from '@deals/service-kit'
 import type { AuthConfig } from './config.ts'
 import { databasePlugin } from './plugins/database.ts'
 import { mailerPlugin } from './plugins/mailer.ts'
-import { loginRateLimitPlugin } from './plugins/login-rate-limit.ts'
 import { outboxRelayPlugin } from './plugins/outbox-relay.ts'
 import { authDomainPlugin } from './plugins/auth-domain.ts'
 import { registrationRoutes } from './routes/registration/routes.ts'
@@ -49,7 +54,7 @@ export const authApp = fp<AuthAppOptions>(
       from: config.MAIL_FROM,
       retryBackoffMs: mailRetryBackoffMs,
     })
-    await app.register(loginRateLimitPlugin)
+    await app.register(ipRateLimitPlugin)
     await app.register(outboxRelayPlugin, {
       amqpUrl: config.AMQP_URL,
       databaseUrl: config.DATABASE_URL,

@@ -2,10 +2,15 @@
 // follow their place live, and are let in at each deal's admission rate with a signed admission
 // token for the order service. Registration order: kit, connections, domain, routes.
 import fp from 'fastify-plugin'
-import { discoveryPlugin, redisPlugin, serviceKit, type ServerOptions } from '@deals/service-kit'
+import {
+  discoveryPlugin,
+  ipRateLimitPlugin,
+  redisPlugin,
+  serviceKit,
+  type ServerOptions,
+} from '@deals/service-kit'
 import type { QueueConfig } from './config.ts'
 import { databasePlugin } from './plugins/database.ts'
-import { entryRateLimitPlugin } from './plugins/entry-rate-limit.ts'
 import { queueDomainPlugin } from './plugins/queue-domain.ts'
 import { eventConsumersPlugin } from './plugins/event-consumers.ts'
 import { admissionLoopPlugin } from './plugins/admission-loop.ts'
@@ -41,7 +46,7 @@ export const queueApp = fp<QueueAppOptions>(
 
     await app.register(databasePlugin, { databaseUrl: config.DATABASE_URL })
     await app.register(redisPlugin, { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX })
-    await app.register(entryRateLimitPlugin)
+    await app.register(ipRateLimitPlugin)
 
     await app.register(queueDomainPlugin, { config })
     await app.register(eventConsumersPlugin, { amqpUrl: config.AMQP_URL })

@@ -33,6 +33,7 @@ export { requireIdentity, requireRole, requireUser } from './plugins/caller.ts'
 export { InsufficientScope, requireSeller, requireSellerScope, sellerIdOf } from './plugins/seller-caller.ts'
 export { discoveryPlugin, type DiscoveryPluginOptions } from './plugins/discovery.ts'
 export { redisPlugin, type RedisPluginOptions } from './plugins/redis.ts'
+export { ipRateLimitPlugin, TooManyRequests } from './plugins/ip-rate-limit.ts'
 export { createPrismaClient, type PrismaLike, type PrismaPluginOptions } from './plugins/prisma.ts'
 export {
   signIdentityHeaders,
