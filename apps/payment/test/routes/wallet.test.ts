@@ -152,6 +152,20 @@ describe('wallet', () => {
     assert.equal(badCursor.json().code, 'INVALID_CURSOR')
   })
 
+  test('top-ups are counted in the service metrics', async () => {
+    await topUp(t, randomUUID(), 1_234)
+    const metrics = await t.app.inject({ method: 'GET', url: '/metrics' })
+    assert.equal(metrics.statusCode, 200)
+    const count = /^payment_wallet_topups_total\{[^}]*\} (\d+)$/m.exec(metrics.body)?.[1]
+    assert.ok(Number(count) >= 1, 'payment_wallet_topups_total')
+    for (const name of [
+      'payment_payments_total',
+      'payment_refunds_total',
+      'payment_provider_call_duration_seconds',
+    ])
+      assert.match(metrics.body, new RegExp(`# TYPE ${name} `))
+  })
+
   test('without an identity every wallet route is 401', async () => {
     for (const [method, url] of [
       ['GET', '/wallet'],

@@ -138,7 +138,10 @@ export class PgPayments {
       if (error instanceof ProviderUnavailable) throw ProviderUnavailableNow()
       throw error
     }
-    return paymentView((await this.finishApproved(paymentId)) ?? approving)
+    // Null when the reconcile job finished the approval first: the payment as it now stands.
+    const paid =
+      (await this.finishApproved(paymentId)) ?? (await db.payment.findUnique({ where: { id: paymentId } }))
+    return paymentView(paid ?? approving)
   }
 
   /** Job: an approval still APPROVING is looked up at the provider and finished either way. */
