@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { run } from 'node:test'
 import { spec } from 'node:test/reporters'
 import { availableParallelism } from 'node:os'
@@ -64,9 +65,17 @@ const shared = files.filter((f) => !isExclusive(f))
 const exclusive = files.filter(isExclusive)
 console.log(`running ${files.length} test files (${exclusive.length} of them alone, at the end)`)
 
+// Each test file's process loads linger-watch, which names what the file left open when node:test
+// ended it; set only now, so the static checks above run without it.
+const LINGER_MARKER = 'test-runner: still open after the tests:'
+const lingerWatch = fileURLToPath(new URL('./linger-watch.mjs', import.meta.url))
+process.env.TEST_RUNNER_LINGER_MARKER = LINGER_MARKER
+process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, `--import=${lingerWatch}`].filter(Boolean).join(' ')
+
 let passed = 0
 let failed = 0
 const failures: string[] = []
+const lingering: string[] = []
 
 function runFiles(batch: string[], concurrency: number): Promise<void> {
   if (!batch.length) return Promise.resolve()
@@ -74,9 +83,8 @@ function runFiles(batch: string[], concurrency: number): Promise<void> {
     files: batch,
     concurrency,
     timeout: 10 * 60_000,
-    // A file whose tests have all finished ends even if something still holds the event loop (the
-    // catalog's test processes sometimes do after close: a leak to find, see the issue notes), so
-    // one lingering handle cannot hold CI for the ten-minute timeout.
+    // A file whose tests have all finished ends even if something still holds the event loop, so
+    // one lingering handle cannot hold CI for the ten-minute timeout; such files are listed at the end.
     forceExit: true,
   })
   // Counts test cases, not the suites around them; a file that crashes counts as one failure.
@@ -89,6 +97,11 @@ function runFiles(batch: string[], concurrency: number): Promise<void> {
     failed++
     failures.push(`${relative(root, e.file ?? '')}: ${e.name}`)
   })
+  stream.on('test:stderr', (e) => {
+    const at = e.message.indexOf(LINGER_MARKER)
+    if (at >= 0)
+      lingering.push(`${relative(root, e.file ?? '')}: ${e.message.slice(at + LINGER_MARKER.length).trim()}`)
+  })
   const report = stream.compose(new spec())
   report.pipe(process.stdout, { end: false })
   return new Promise((resolve) => report.on('end', resolve))
@@ -97,6 +110,10 @@ function runFiles(batch: string[], concurrency: number): Promise<void> {
 await runFiles(shared, Math.max(2, Math.min(4, availableParallelism())))
 await runFiles(exclusive, 1)
 if (failures.length) console.log(`\nfailed:\n${failures.map((f) => `  ${f}`).join('\n')}`)
+if (lingering.length)
+  console.log(
+    `\nstill running after their tests, ended by the runner (a leak):\n${lingering.map((f) => `  ${f}`).join('\n')}`,
+  )
 if (checksFailed) console.log(`${checksFailed} static check(s) failed`)
 console.log(`${passed} passed, ${failed + checksFailed} failed`)
 process.exitCode = failed + checksFailed > 0 ? 1 : 0
