@@ -65,8 +65,9 @@ function providerError(status: number, code: string, message: string): StoredAns
 
 // Provider-style error bodies ({ code, message }), as Toss and Kakao Pay answer.
 function sendError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
-  const invalid = error.validation !== undefined
-  const status = invalid ? 400 : (error.statusCode ?? 500)
+  const status = error.validation !== undefined ? 400 : (error.statusCode ?? 500)
+  // Fastify's own 4xx (bad JSON, a body too large) read like any other bad request.
+  const invalid = error.validation !== undefined || (status < 500 && error.code?.startsWith('FST_'))
   const code = invalid ? 'INVALID_REQUEST' : status >= 500 ? 'INTERNAL_ERROR' : (error.code ?? 'BAD_REQUEST')
   void reply.code(status).send({ code, message: status >= 500 ? 'the simulator failed' : error.message })
 }

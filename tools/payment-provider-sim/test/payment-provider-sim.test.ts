@@ -216,6 +216,19 @@ test('the merchant API needs the secret key, an Idempotency-Key on every mutatio
     assert.deepEqual([bad.status, bad.body.code], [400, 'INVALID_REQUEST'], JSON.stringify(body))
   }
   assert.equal(sim.payments().filter((p) => p.partner_order_id === 'x').length, 0)
+  const broken = await fetch(`${sim.url}/v1/payment/ready`, {
+    method: 'POST',
+    headers: {
+      authorization: 'SECRET_KEY test-key',
+      'idempotency-key': 'k',
+      'content-type': 'application/json',
+    },
+    body: '{"partner_order_id":',
+  })
+  assert.deepEqual(
+    [broken.status, ((await broken.json()) as { code: string }).code],
+    [400, 'INVALID_REQUEST'],
+  )
 })
 
 test('a call that times out either applied its effect before the hang or not at all; a retry with the key settles it', async () => {
