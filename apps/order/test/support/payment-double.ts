@@ -39,7 +39,7 @@ export interface PaymentDoubleOptions {
 export interface ReceivedCommand {
   name: string
   messageId: string
-  payload: ChargeCommand | RefundCommand
+  payload: { orderId: string; [field: string]: unknown }
 }
 
 type Payment =
@@ -49,6 +49,8 @@ type Payment =
 
 export class PaymentDouble {
   readonly commands: ReceivedCommand[] = []
+  /** Every reply published, copies included. */
+  readonly replies: { name: string; messageId: string; orderId: string }[] = []
   private readonly payments = new Map<string, Payment>()
   private readonly held = new Map<string, ChargeCommand>()
   private readonly answers = new Map<string, ChargeAnswer>()
@@ -107,6 +109,7 @@ export class PaymentDouble {
   /** Publishes a reply as the payment service would; returns its message id. */
   async reply(name: string, payload: object, messageId: string = randomUUID()): Promise<string> {
     const envelope = { id: messageId, name, occurredAt: new Date().toISOString(), producer: 'payment', payload }
+    this.replies.push({ name, messageId, orderId: (payload as { orderId: string }).orderId })
     this.channel.publish(DEFAULT_EXCHANGE, name, Buffer.from(JSON.stringify(envelope)), {
       persistent: true,
       messageId,
@@ -123,7 +126,7 @@ export class PaymentDouble {
    */
   async replyCharged(orderId: string): Promise<string> {
     const [charge] = await this.waitForCommand(orderId, paymentChargeRequestedV1.name)
-    const command = charge!.payload as ChargeCommand
+    const command = charge!.payload as unknown as ChargeCommand
     return this.reply(paymentChargeSucceededV1.name, {
       orderId,
       userId: command.userId,
@@ -133,6 +136,11 @@ export class PaymentDouble {
       method: command.method,
       paidAt: new Date().toISOString(),
     })
+  }
+
+  /** The distinct message ids of the replies published for the order. */
+  replyIdsFor(orderId: string): string[] {
+    return [...new Set(this.replies.filter((r) => r.orderId === orderId).map((r) => r.messageId))]
   }
 
   commandsFor(orderId: string, name?: string): ReceivedCommand[] {
