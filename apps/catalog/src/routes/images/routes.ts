@@ -2,7 +2,7 @@
 // seller), GET /products/:id/images and GET /images/* (anyone through the gateway).
 import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { Forbidden, requireIdentity, requireRole } from '@deals/service-kit'
+import { requireSeller, sellerIdOf } from '@deals/service-kit'
 import { IMAGE_CONTENT_TYPES } from '../../domain/images/image-format.ts'
 import { ImageNotFound, UnsupportedImageType } from '../../domain/images/image-errors.ts'
 import type { ImageUpload } from '../../domain/images/product-images.ts'
@@ -18,12 +18,6 @@ import {
 export interface ImageRoutesOptions {
   /** Largest accepted upload in bytes; the service's JSON body limit stays small. */
   maxImageBytes: number
-}
-
-function sellerIdOf(request: FastifyRequest): string {
-  const { sellerId } = requireIdentity(request)
-  if (!sellerId) throw Forbidden('Only an approved seller manages product images')
-  return sellerId
 }
 
 /** The raw body and its declared type; a JSON body (the only other parser) is not an image. */
@@ -42,9 +36,8 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
 }
 
 export const imageRoutes: FastifyPluginAsyncZod<ImageRoutesOptions> = async (app, { maxImageBytes }) => {
-  const seller = requireRole('SELLER')
   const images = app.productImages
-  const upload = { bodyLimit: maxImageBytes, preHandler: seller }
+  const upload = { bodyLimit: maxImageBytes, preHandler: requireSeller }
 
   // Scoped to these routes: the rest of the service keeps speaking JSON only.
   app.addContentTypeParser(
@@ -65,7 +58,7 @@ export const imageRoutes: FastifyPluginAsyncZod<ImageRoutesOptions> = async (app
 
   app.delete(
     '/products/:id/images/:imageId',
-    { schema: deleteImageSchema, preHandler: seller },
+    { schema: deleteImageSchema, preHandler: requireSeller },
     async (request, reply) => {
       const { id, imageId } = request.params
       await images.remove(sellerIdOf(request), id, imageId)

@@ -126,7 +126,7 @@ describe('product images', () => {
     )
   })
 
-  test('buyers are refused with 403 and anonymous callers with 401', async () => {
+  test('buyers and sellers not yet approved are refused with 403, anonymous callers with 401', async () => {
     const productId = await insertProduct(t, seller.sellerId!)
     const asBuyer = await upload(productId, pngImage(), 'image/png', buyerIdentity())
     assert.equal(asBuyer.statusCode, 403)
@@ -136,6 +136,10 @@ describe('product images', () => {
       headers: { 'content-type': 'image/png' },
     })
     assert.equal(anonymous.statusCode, 401)
+    const { sellerId: _, ...unapproved } = seller
+    const notApproved = await upload(productId, pngImage(), 'image/png', unapproved)
+    assert.equal(notApproved.statusCode, 403)
+    assert.equal(notApproved.json().code, 'FORBIDDEN')
     assert.deepEqual(await storedKeys(t, `products/${productId}`), [])
   })
 
