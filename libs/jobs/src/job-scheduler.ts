@@ -160,9 +160,12 @@ export class JobScheduler {
   }
 
   async #start(): Promise<void> {
-    // Replicas starting together race to install pg-boss's schema and queues: a deadlock there is
-    // retried, since both sides only create what is missing.
-    await retryOnDeadlock(() => this.#boss.start())
+    // pg-boss installs its schema under an advisory lock. Its start is not retried: a second call
+    // on the same instance returns at once without starting, which would leave a scheduler whose
+    // cron and maintenance never run and whose stop does nothing; failing the start is better.
+    await this.#boss.start()
+    // Replicas starting together race to create the same queues: a clash there is retried, since
+    // both sides only create what is missing.
     for (const definition of this.#definitions.values()) {
       if (this.#shutdown) return
       const { retryLimit, retryDelaySeconds, expireInSeconds } = definition.options
