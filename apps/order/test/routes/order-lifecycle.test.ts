@@ -71,7 +71,10 @@ describe('the order lifecycle', () => {
     assert.equal(failed.cancel_reason, 'PAYMENT_FAILED')
     assert.deepEqual(await stockOf(t, deal.dealId), { quantity: 3, remaining: 3, reserved: 0, sold: 0 })
     const [saga] = await sql(t, 'SELECT state, last_error FROM purchase_sagas WHERE order_id = $1', [orderId])
-    assert.deepEqual(saga, { state: 'COMPENSATED', last_error: 'INSUFFICIENT_BALANCE: not enough in the wallet' })
+    assert.deepEqual(saga, {
+      state: 'COMPENSATED',
+      last_error: 'INSUFFICIENT_BALANCE: not enough in the wallet',
+    })
     const cancelled = (await eventsOf(t, orderId)).at(-1)!
     assert.equal(cancelled.event_name, 'order.cancelled.v1')
     assert.equal(cancelled.payload.reason, 'PAYMENT_FAILED')
@@ -84,7 +87,10 @@ describe('the order lifecycle', () => {
   test('no route marks an order paid: only the payment service’s reply does', async () => {
     const deal = await seedDeal(t)
     const orderId = await placeOrder(t, deal, buyerIdentity())
-    const res = await client(t)('POST', `/admin/orders/${orderId}/mark-paid`, { as: adminIdentity(), body: {} })
+    const res = await client(t)('POST', `/admin/orders/${orderId}/mark-paid`, {
+      as: adminIdentity(),
+      body: {},
+    })
     assert.equal(res.statusCode, 404)
     assert.equal((await orderRow(t, orderId)).status, 'PENDING_PAYMENT')
   })

@@ -128,9 +128,11 @@ export async function untilConsumed(t: TestOrderApp, messageId: string, timeoutM
   await waitUntil(
     async () =>
       (
-        await sql(t, `SELECT 1 FROM inbox_messages WHERE consumer = 'order.payment-replies' AND message_id = $1`, [
-          messageId,
-        ])
+        await sql(
+          t,
+          `SELECT 1 FROM inbox_messages WHERE consumer = 'order.payment-replies' AND message_id = $1`,
+          [messageId],
+        )
       ).length > 0,
     { timeoutMs, message: `reply ${messageId} consumed` },
   )

@@ -6,7 +6,12 @@
 // after which a charge is refused (ORDER_VOIDED).
 import { randomUUID } from 'node:crypto'
 import { waitUntil } from '@deals/messaging/testing'
-import { assertEventExchange, DEFAULT_EXCHANGE, openAmqpConnection, type AmqpConnection } from '@deals/messaging'
+import {
+  assertEventExchange,
+  DEFAULT_EXCHANGE,
+  openAmqpConnection,
+  type AmqpConnection,
+} from '@deals/messaging'
 import {
   paymentApprovalRequiredV1,
   paymentChargeFailedV1,
@@ -76,7 +81,11 @@ export class PaymentDouble {
     const double = new PaymentDouble(connection, channel, options)
     await channel.consume(queue, (msg) => {
       if (!msg) return
-      const envelope = JSON.parse(msg.content.toString('utf8')) as { id: string; name: string; payload: never }
+      const envelope = JSON.parse(msg.content.toString('utf8')) as {
+        id: string
+        name: string
+        payload: never
+      }
       void double.receive(envelope).finally(() => channel.ack(msg))
     })
     t.onClose(() => double.stop())
@@ -108,7 +117,13 @@ export class PaymentDouble {
 
   /** Publishes a reply as the payment service would; returns its message id. */
   async reply(name: string, payload: object, messageId: string = randomUUID()): Promise<string> {
-    const envelope = { id: messageId, name, occurredAt: new Date().toISOString(), producer: 'payment', payload }
+    const envelope = {
+      id: messageId,
+      name,
+      occurredAt: new Date().toISOString(),
+      producer: 'payment',
+      payload,
+    }
     this.replies.push({ name, messageId, orderId: (payload as { orderId: string }).orderId })
     this.channel.publish(DEFAULT_EXCHANGE, name, Buffer.from(JSON.stringify(envelope)), {
       persistent: true,
@@ -223,7 +238,8 @@ export class PaymentDouble {
   private async refund(command: RefundCommand): Promise<void> {
     const current = this.payments.get(command.orderId)
     let settled: Payment
-    if (current?.state === 'CHARGED') settled = { state: 'REFUNDED', paymentId: current.paymentId, amount: current.amount }
+    if (current?.state === 'CHARGED')
+      settled = { state: 'REFUNDED', paymentId: current.paymentId, amount: current.amount }
     else if (current?.state === 'REFUNDED' || current?.state === 'VOIDED') settled = current
     else settled = { state: 'VOIDED', paymentId: current?.paymentId ?? null, amount: 0 }
     this.payments.set(command.orderId, settled)

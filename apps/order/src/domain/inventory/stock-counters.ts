@@ -2,9 +2,12 @@
 // many units, and the live reservations with their deadlines. Every change runs as one Lua
 // script, loaded once per connection with `defineCommand`, so concurrent buyers never interleave.
 import { readFileSync } from 'node:fs'
+import { SpanStatusCode, trace } from '@opentelemetry/api'
 import type { Redis, Result } from 'ioredis'
 import type { DealSnapshot } from '@deals/contracts'
 import { STOCK_DEALS_KEY, stockKeys } from './stock-keys.ts'
+
+const tracer = trace.getTracer('@deals/order')
 
 const script = (name: string) => readFileSync(new URL(`./${name}.lua`, import.meta.url), 'utf8')
 
@@ -85,21 +88,37 @@ export class StockCounters {
     const markerTtl = r.admission
       ? Math.max(1, r.admission.expiresAt.getTime() - r.now.getTime()) + ADMISSION_MARKER_MARGIN_MS
       : 1
-    const [outcome, remaining] = await this.redis.reserveStock(
-      keys.stock,
-      keys.holders,
-      keys.reservations,
-      keys.deadlines,
-      keys.admission(jti || 'none'),
-      r.reservationId,
-      r.userId,
-      r.quantity,
-      r.deadline.getTime(),
-      r.now.getTime(),
-      jti,
-      markerTtl,
+    // The hot path's one decision gets a span of its own, with its outcome, around Redis' EVALSHA.
+    return tracer.startActiveSpan(
+      'stock.reserve',
+      { attributes: { 'deal.id': r.dealId, 'stock.quantity': r.quantity } },
+      async (span) => {
+        try {
+          const [outcome, remaining] = await this.redis.reserveStock(
+            keys.stock,
+            keys.holders,
+            keys.reservations,
+            keys.deadlines,
+            keys.admission(jti || 'none'),
+            r.reservationId,
+            r.userId,
+            r.quantity,
+            r.deadline.getTime(),
+            r.now.getTime(),
+            jti,
+            markerTtl,
+          )
+          span.setAttributes({ 'stock.outcome': outcome, 'stock.remaining': remaining })
+          return { outcome: outcome as ReserveOutcome, remaining }
+        } catch (err) {
+          span.recordException(err as Error)
+          span.setStatus({ code: SpanStatusCode.ERROR })
+          throw err
+        } finally {
+          span.end()
+        }
+      },
     )
-    return { outcome: outcome as ReserveOutcome, remaining }
   }
 
   /** Gives the units back; `remainingBefore` is 0 when the release ends a sell-out. */

@@ -83,7 +83,10 @@ export class PaymentReplies {
       }
       case 'payment.approval-required.v1': {
         const { paymentId, redirectUrl } = reply.payload
-        await tx.order.update({ where: { id: orderId }, data: { paymentId, paymentRedirectUrl: redirectUrl } })
+        await tx.order.update({
+          where: { id: orderId },
+          data: { paymentId, paymentRedirectUrl: redirectUrl },
+        })
         return { applied: true, ended: undefined }
       }
       case 'payment.refund-completed.v1': {

@@ -49,7 +49,10 @@ export class SagaQueries {
   }
 
   /** Order ids are UUIDv7, so newest first is id order. */
-  async list(query: SagaListQuery, now = new Date()): Promise<{ items: SagaView[]; nextCursor: string | null }> {
+  async list(
+    query: SagaListQuery,
+    now = new Date(),
+  ): Promise<{ items: SagaView[]; nextCursor: string | null }> {
     const after = query.cursor ? decodeCursor(query.cursor, cursorShape).id : undefined
     const rows = await this.db.purchaseSaga.findMany({
       where: {

@@ -4,7 +4,13 @@
 import { enqueue } from '@deals/messaging'
 import { paymentRefundRequestedV1, type EventPayload, type RefundReason } from '@deals/contracts'
 import type { OrderTx } from '../database.ts'
-import { decideSaga, type SagaDecision, type SagaInput, type SagaOutcome, type SagaState } from './purchase-saga.ts'
+import {
+  decideSaga,
+  type SagaDecision,
+  type SagaInput,
+  type SagaOutcome,
+  type SagaState,
+} from './purchase-saga.ts'
 
 export interface SagaRow {
   orderId: string

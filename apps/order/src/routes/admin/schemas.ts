@@ -28,7 +28,10 @@ export const listSagasSchema = {
   querystring: z.strictObject({
     ...pageQueryShape,
     state: z.enum(SAGA_STATES).optional(),
-    stuck: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    stuck: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
   }),
   response: { 200: pageOf(sagaSchema), ...problemResponses(400, 401, 403) },
 }

@@ -43,7 +43,9 @@ describe('reservation expiry', () => {
     assert.equal(order.cancelReason, 'EXPIRED')
     assert.ok(Date.parse(order.cancelledAt) >= Date.parse(order.reservationExpiresAt))
     // A charge may still be on its way: the saga asks for it to be voided, and waits for the answer.
-    const [saga] = await sql(t, 'SELECT state, refund_reason FROM purchase_sagas WHERE order_id = $1', [orderId])
+    const [saga] = await sql(t, 'SELECT state, refund_reason FROM purchase_sagas WHERE order_id = $1', [
+      orderId,
+    ])
     assert.deepEqual(saga, { state: 'COMPENSATING', refund_reason: 'PAYMENT_TIMEOUT' })
     const refunds = await sql<{ payload: Record<string, unknown> }>(
       t,

@@ -43,6 +43,15 @@ describe('the purchase saga', () => {
       timeoutMs: 15_000,
       message: `saga of ${orderId} ${state}`,
     })
+  /** Runs the steps with the double holding refund requests until told to answer them. */
+  const holdingRefunds = async (steps: () => Promise<void>) => {
+    double.configure({ refund: false })
+    try {
+      await steps()
+    } finally {
+      double.configure({ refund: true })
+    }
+  }
   /** A sample's value on /metrics, found by its name and one of its labels. */
   const metric = async (name: string, label: string) => {
     const body = (await t.app.inject({ method: 'GET', url: '/metrics' })).body
@@ -135,9 +144,8 @@ describe('the purchase saga', () => {
     }
   })
 
-  test('a charge arriving after the timeout cancelled the order: a refund is requested and the order is never PAID', async () => {
-    double.configure({ refund: false })
-    try {
+  test('a charge arriving after the timeout cancelled the order: a refund is requested and the order is never PAID', () =>
+    holdingRefunds(async () => {
       const deal = await seedDeal(t, { quantity: 1 })
       const orderId = await placeOrder(t, deal, buyerIdentity())
       await double.waitForCommand(orderId, CHARGE)
@@ -167,14 +175,10 @@ describe('the purchase saga', () => {
         (await eventsOf(t, orderId)).map((e) => e.event_name),
         ['order.placed.v1', 'order.cancelled.v1'],
       )
-    } finally {
-      double.configure({ refund: true })
-    }
-  })
+    }))
 
-  test('the buyer cancels after payment: refund requested (BUYER_CANCELLED), then refunded: COMPENSATED, amount and time on the order', async () => {
-    double.configure({ refund: false })
-    try {
+  test('the buyer cancels after payment: refund requested (BUYER_CANCELLED), then refunded: COMPENSATED, amount and time on the order', () =>
+    holdingRefunds(async () => {
       const refundedBefore = await metric('saga_outcomes_total', 'outcome="refunded"')
       const deal = await seedDeal(t, { quantity: 2 })
       const buyer = buyerIdentity()
@@ -197,19 +201,17 @@ describe('the purchase saga', () => {
       assert.ok(order.refundedAt)
       assert.equal(await metric('saga_outcomes_total', 'outcome="refunded"'), refundedBefore + 1)
       await waitUntil(async () => (await stockOf(t, deal.dealId)).remaining === 2, { timeoutMs: 10_000 })
-    } finally {
-      double.configure({ refund: true })
-    }
-  })
+    }))
 
-  test('a saga stuck past its deadline: the admin list shows it, the sweep takes the timeout path or sends the refund again', async () => {
-    double.configure({ refund: false })
-    try {
+  test('a saga stuck past its deadline: the admin list shows it, the sweep takes the timeout path or sends the refund again', () =>
+    holdingRefunds(async () => {
       const deal = await seedDeal(t, { quantity: 3 })
       const buyer = buyerIdentity()
       // An unpaid saga whose expiry job never ran (its deadline moved an hour back).
       const unpaid = await placeOrder(t, deal, buyer)
-      await sql(t, `UPDATE purchase_sagas SET deadline = now() - interval '1 hour' WHERE order_id = $1`, [unpaid])
+      await sql(t, `UPDATE purchase_sagas SET deadline = now() - interval '1 hour' WHERE order_id = $1`, [
+        unpaid,
+      ])
       // A compensating saga whose refund goes unanswered.
       const cancelled = await placeOrder(t, deal, buyerIdentity())
       await double.waitForCommand(cancelled, CHARGE)
@@ -217,7 +219,9 @@ describe('the purchase saga', () => {
       await double.waitForCommand(cancelled, REFUND)
 
       const admin = adminIdentity()
-      const stuckUnpaid = await client(t)('GET', '/admin/sagas?stuck=true&state=PAYMENT_REQUESTED', { as: admin })
+      const stuckUnpaid = await client(t)('GET', '/admin/sagas?stuck=true&state=PAYMENT_REQUESTED', {
+        as: admin,
+      })
       assert.equal(stuckUnpaid.statusCode, 200, stuckUnpaid.body)
       assert.deepEqual(
         stuckUnpaid.json().items.map((s: { orderId: string; stuck: boolean }) => [s.orderId, s.stuck]),
@@ -227,8 +231,13 @@ describe('the purchase saga', () => {
 
       // Past SAGA_RESEND_AFTER_MS, and past SAGA_STUCK_AFTER_MS after its refund was due.
       await new Promise((resolve) => setTimeout(resolve, 2100))
-      const stuck = await client(t)('GET', '/admin/sagas?stuck=true&state=COMPENSATING&limit=100', { as: admin })
-      assert.ok(stuck.json().items.some((s: { orderId: string }) => s.orderId === cancelled), stuck.body)
+      const stuck = await client(t)('GET', '/admin/sagas?stuck=true&state=COMPENSATING&limit=100', {
+        as: admin,
+      })
+      assert.ok(
+        stuck.json().items.some((s: { orderId: string }) => s.orderId === cancelled),
+        stuck.body,
+      )
       assert.ok((await metric('saga_stuck', 'state="COMPENSATING"')) >= 1)
 
       const swept = await t.app.purchaseSaga.sweep.sweep()
@@ -251,14 +260,10 @@ describe('the purchase saga', () => {
       const after = await client(t)('GET', '/admin/sagas?stuck=true&limit=100', { as: admin })
       assert.ok(!after.json().items.some((s: { orderId: string }) => s.orderId === cancelled))
       assert.equal((await client(t)('GET', '/admin/sagas', { as: buyer })).statusCode, 403)
-    } finally {
-      double.configure({ refund: true })
-    }
-  })
+    }))
 
-  test('a restart mid-saga resumes it: replies and refunds answered after the restart are applied', async () => {
-    double.configure({ refund: false })
-    try {
+  test('a restart mid-saga resumes it: replies and refunds answered after the restart are applied', () =>
+    holdingRefunds(async () => {
       const deal = await seedDeal(t, { quantity: 3 })
       const buyer = buyerIdentity()
       const paying = await placeOrder(t, deal, buyer)
@@ -274,10 +279,7 @@ describe('the purchase saga', () => {
       await untilSettled(t, paying, 'PAID')
       await untilSaga(cancelling, 'COMPENSATED')
       assert.deepEqual(await stockOf(t, deal.dealId), { quantity: 3, remaining: 2, reserved: 0, sold: 1 })
-    } finally {
-      double.configure({ refund: true })
-    }
-  })
+    }))
 
   test('300 concurrent purchases, 2/3 charged and 1/3 refused: every order PAID or CANCELLED, paid == sold, stock conserved', async () => {
     const ORDERS = 300
@@ -303,7 +305,11 @@ describe('the purchase saga', () => {
           )
           return row!.pending === 0 && (await stockOf(t, deal.dealId)).reserved === 0
         },
-        { timeoutMs: 120_000, intervalMs: 250, message: 'every order paid or cancelled, and settled in Redis' },
+        {
+          timeoutMs: 120_000,
+          intervalMs: 250,
+          message: 'every order paid or cancelled, and settled in Redis',
+        },
       )
       const rows = await sql<{ status: string; n: number }>(
         t,
@@ -324,10 +330,10 @@ describe('the purchase saga', () => {
          WHERE o.deal_id = $1 GROUP BY s.state ORDER BY s.state`,
         [deal.dealId],
       )
-      assert.deepEqual(
-        Object.fromEntries(sagas.map((s) => [s.state, s.n])),
-        { COMPENSATED: count.CANCELLED, COMPLETED: count.PAID },
-      )
+      assert.deepEqual(Object.fromEntries(sagas.map((s) => [s.state, s.n])), {
+        COMPENSATED: count.CANCELLED,
+        COMPLETED: count.PAID,
+      })
       const paidEvents = await sql<{ n: number }>(
         t,
         `SELECT count(*)::int AS n FROM outbox_messages WHERE event_name = 'order.paid.v1' AND payload->>'dealId' = $1`,
@@ -338,5 +344,4 @@ describe('the purchase saga', () => {
       double.configure({ charge: () => 'hold', duplicate: false })
     }
   })
-
 })

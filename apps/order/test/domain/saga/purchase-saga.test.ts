@@ -62,7 +62,8 @@ describe('the purchase saga’s transitions', () => {
     for (const state of SAGA_STATES)
       for (const input of ['CHARGE_SUCCEEDED', 'CHARGE_FAILED', 'REFUNDED', 'VOIDED'] as const) {
         const first = decideSaga(state, input)
-        if (first.kind === 'MOVE') assert.deepEqual(decideSaga(first.to, input), DROP, `${input} twice from ${state}`)
+        if (first.kind === 'MOVE')
+          assert.deepEqual(decideSaga(first.to, input), DROP, `${input} twice from ${state}`)
       }
   })
 
