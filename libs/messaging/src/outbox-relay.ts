@@ -9,7 +9,7 @@
 // (at-least-once: consumers deduplicate by message id through the inbox).
 import { once } from 'node:events'
 import type { ConfirmChannel, ChannelModel } from 'amqplib'
-import { SpanKind, propagation, trace, type Span } from '@opentelemetry/api'
+import { SpanKind, context, propagation, trace, type Span } from '@opentelemetry/api'
 import type pg from 'pg'
 import type { Registry } from 'prom-client'
 import type { EventEnvelope } from '@deals/contracts'
@@ -106,8 +106,12 @@ export class OutboxRelay {
       for (const row of rows) {
         const { span, headers } = this.publishSpan(row)
         spans.push(span)
-        if (!channel.publish(this.exchange, row.event_name, this.body(row), this.properties(row, headers)))
-          await once(channel, 'drain')
+        // Published inside the span's context, so an AMQP instrumentation's own publish span (and
+        // the trace context it writes into the headers) continues this trace too.
+        const sent = context.with(trace.setSpan(context.active(), span), () =>
+          channel.publish(this.exchange, row.event_name, this.body(row), this.properties(row, headers)),
+        )
+        if (!sent) await once(channel, 'drain')
       }
       if (rows.length) {
         await channel.waitForConfirms()
