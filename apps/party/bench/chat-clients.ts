@@ -8,8 +8,10 @@ export type ClientCommand =
   | { type: 'open'; base: string; members: { partyId: string; userId: string }[]; batch: number }
   | { type: 'burst'; senders: number; messages: number; timeoutMs: number }
   | { type: 'paced'; messages: number; timeoutMs: number }
+  | { type: 'disconnect' }
   | { type: 'close' }
 export type ClientReply =
+  | { type: 'disconnected' }
   | { type: 'opened'; failed: number }
   | {
       type: 'burst'
@@ -119,6 +121,19 @@ process.on('message', async (command: ClientCommand) => {
       latenciesMs.push(performance.now() - started)
     }
     process.send!({ type: 'paced', latenciesMs } satisfies ClientReply)
+  } else if (command.type === 'disconnect') {
+    await Promise.all(
+      members.map(
+        ({ socket }) =>
+          new Promise((resolve) => {
+            if (socket.readyState === WebSocket.CLOSED) return resolve(undefined)
+            socket.once('close', resolve)
+            socket.close()
+          }),
+      ),
+    )
+    members.length = 0
+    process.send!({ type: 'disconnected' } satisfies ClientReply)
   } else {
     for (const { socket } of members) socket.terminate()
     process.exit(0)
