@@ -26,7 +26,7 @@ import { DEFAULT_SERVICE_URLS, ROUTE_TABLE, isInternalPath } from './proxy/route
 import { apiDocs } from './openapi/api-docs.ts'
 import { DealEdgeState } from './edge/deal-edge-state.ts'
 import { DealEventsSubscription } from './edge/deal-events-subscription.ts'
-import { edgeAnswers } from './edge/edge-answers.ts'
+import { edgeAnswers, isPlacement } from './edge/edge-answers.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -105,7 +105,8 @@ export const gatewayApp = fp<GatewayOptions>(
     app.addHook('onRequest', async (request) => {
       if (isInternalPath(request.url)) throw NotFound()
     })
-    await app.register(authentication, { tokens, apiKeys })
+    const edgeOn = config.EDGE_ANSWERS && config.AMQP_URL !== undefined
+    await app.register(authentication, { tokens, apiKeys, ...(edgeOn ? { defer: isPlacement } : {}) })
     await app.register(rateLimits, {
       windowMs: config.RATE_LIMIT_WINDOW_MS,
       userMax: config.RATE_LIMIT_USER_MAX,
@@ -113,7 +114,7 @@ export const gatewayApp = fp<GatewayOptions>(
     })
 
     app.decorate('dealEdge', undefined)
-    if (config.EDGE_ANSWERS && config.AMQP_URL) {
+    if (edgeOn && config.AMQP_URL) {
       const state = new DealEdgeState()
       const subscription = new DealEventsSubscription({ amqpUrl: config.AMQP_URL, state, logger: app.log })
       app.dealEdge = { state, subscription }
@@ -130,6 +131,7 @@ export const gatewayApp = fp<GatewayOptions>(
       app.addHook('onClose', async () => subscription.stop())
       await app.register(edgeAnswers, {
         state,
+        tokens,
         rememberedKeys: config.EDGE_REMEMBERED_KEYS,
         rememberKeysMs: REMEMBER_KEYS_MS,
       })

@@ -21,6 +21,7 @@ import {
   type FlashSaleStack,
 } from './support/flash-sale-stack.ts'
 import { runPurchaseLoad, type LoadResult } from './support/purchase-load.ts'
+import type { ServiceProcess } from './support/service-processes.ts'
 import { MetricsScraper, gaugeSeries, routeSeries } from './support/metrics-scraper.ts'
 import { renderChart } from './support/metrics-chart.ts'
 
@@ -33,6 +34,10 @@ const UNITS = setting('FLASH_SALE_UNITS', 10_000)
 const BUYERS = setting('FLASH_SALE_BUYERS', 50_000)
 const CONNECTIONS = setting('FLASH_SALE_CONNECTIONS', 100)
 const MAX_SECONDS = setting('FLASH_SALE_MAX_SECONDS', 60)
+/** Tries per buyer: above 1, buyers who got an answer try again (the token cache's case). */
+const ATTEMPTS = BUYERS * setting('FLASH_SALE_ATTEMPTS_PER_BUYER', 1)
+/** Purchases of a small deal of its own, by other buyers, before each measured run (JIT, pools). */
+const WARMUP = setting('FLASH_SALE_WARMUP', 2_000)
 
 /**
  * Gateway settings, from none of the levers to all of them; the last one measured is the one the
@@ -57,6 +62,10 @@ const GATEWAY_VARIANTS: Record<string, Record<string, string>> = {
   },
   levers: {},
 }
+/** Extra gateway settings for every variant, as JSON (e.g. {"UPSTREAM_CONNECTIONS":"64"}). */
+const GATEWAY_ENV = JSON.parse(process.env.FLASH_SALE_GATEWAY_ENV ?? '{}') as Record<string, string>
+/** Node options for the gateway process, space-separated (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`). */
+const GATEWAY_NODE_ARGS = process.env.FLASH_SALE_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean)
 const VARIANTS = (process.env.FLASH_SALE_VARIANTS ?? 'levers').split(',').map((v) => v.trim())
 for (const variant of VARIANTS)
   if (!GATEWAY_VARIANTS[variant])
@@ -73,10 +82,11 @@ interface Checked {
   created201: number
 }
 
-function describe(name: string, load: LoadResult, checked?: Checked) {
+function report(name: string, load: Measured, checked?: Checked) {
   const l = load.latencyMs
   const lines = [
     `${name}: ${load.attemptsPerSecond} attempts/s (${load.attempts} in ${load.seconds} s), statuses ${JSON.stringify(load.byStatus)}, errors ${load.errors}, timeouts ${load.timeouts}`,
+    `  CPU ms per attempt ${JSON.stringify(load.cpuMsPerAttempt)}`,
     `  latency ms  all p50 ${l.all.p50} p95 ${l.all.p95} p99 ${l.all.p99} | created p50 ${l.created.p50} p95 ${l.created.p95} p99 ${l.created.p99} | sold out p50 ${l.soldOut.p50} p95 ${l.soldOut.p95} p99 ${l.soldOut.p99}`,
   ]
   if (checked)
@@ -118,6 +128,8 @@ function verdict(orders: number, buyers: number, stock: Checked['stock'], load: 
   return checked
 }
 
+type Measured = LoadResult & { cpuMsPerAttempt: Record<string, number> }
+
 const body = (dealId: string) => JSON.stringify({ dealId, quantity: 1, paymentMethod: 'WALLET' })
 
 console.log(
@@ -126,40 +138,70 @@ console.log(
 const stack = await startFlashSaleStack()
 try {
   const minting = performance.now()
-  const buyers: Buyer[] = await mintBuyerTokens({
+  const everyone: Buyer[] = await mintBuyerTokens({
     authDatabaseUrl: stack.authDb.url,
     dataEncryptionKey: stack.dataEncryptionKey,
     issuer: JWT_ISSUER,
     audience: JWT_AUDIENCE,
-    count: BUYERS,
+    count: BUYERS + WARMUP,
     ttlSeconds: 3_600,
   })
+  const buyers = everyone.slice(0, BUYERS)
+  const warmupBuyers = everyone.slice(BUYERS)
   console.log(
-    `${BUYERS} access tokens signed with auth's key in ${((performance.now() - minting) / 1000).toFixed(1)} s`,
+    `${everyone.length} access tokens signed with auth's key in ${((performance.now() - minting) / 1000).toFixed(1)} s`,
   )
 
-  const gatewayRuns: Record<
-    string,
-    { load: LoadResult; checked: Checked; settings: Record<string, string> }
-  > = {}
+  /** One load against a target, with the CPU its processes spent on it, per attempt. */
+  async function measure(
+    target: { url: string; path: string; processes: ServiceProcess[] },
+    dealId: string,
+    headersOf: (buyer: Buyer) => Record<string, string>,
+    who: Buyer[] = buyers,
+    attempts = ATTEMPTS,
+  ) {
+    const cpuBefore = target.processes.map((p) => p.cpuSeconds())
+    const load = await runPurchaseLoad({
+      url: target.url,
+      path: target.path,
+      connections: CONNECTIONS,
+      attempts,
+      maxSeconds: MAX_SECONDS,
+      headersOf: (i) => headersOf(who[i % who.length]!),
+      bodyOf: () => body(dealId),
+    })
+    const cpuMsPerAttempt = Object.fromEntries(
+      target.processes.map((p, i) => [
+        p.name,
+        Math.round(((p.cpuSeconds() - cpuBefore[i]!) * 1000 * 1000) / Math.max(1, load.attempts)) / 1000,
+      ]),
+    )
+    return { ...load, cpuMsPerAttempt }
+  }
+  const viaGateway = (gateway: ServiceProcess) => ({
+    url: gateway.url,
+    path: '/api/orders',
+    processes: [gateway, stack.order],
+  })
+  const bearerOf = (buyer: Buyer) => ({ authorization: `Bearer ${buyer.token}` })
+  const signedAs = (buyer: Buyer) =>
+    signIdentityHeaders(stack.signingSecret, { userId: buyer.userId, roles: ['BUYER'] })
+
+  const gatewayRuns: Record<string, { load: Measured; checked: Checked; settings: Record<string, string> }> =
+    {}
   let chartSource: { scraper: MetricsScraper; dealId: string; variant: string } | undefined
   for (const variant of VARIANTS) {
-    const gateway = await stack.startGateway(GATEWAY_VARIANTS[variant]!)
+    const gateway = await stack.startGateway(
+      { ...GATEWAY_VARIANTS[variant]!, ...GATEWAY_ENV },
+      GATEWAY_NODE_ARGS,
+    )
+    const warmupDeal = await stack.openDeal(Math.max(1, Math.floor(WARMUP / 5)))
+    await measure(viaGateway(gateway), warmupDeal.dealId, bearerOf, warmupBuyers, WARMUP)
     const deal = await stack.openDeal(UNITS)
-    // The gateway hears of the deal on its own event subscription; give it a moment to bind.
-    await new Promise((resolve) => setTimeout(resolve, 500))
     const last = variant === VARIANTS.at(-1)
     const scraper = new MetricsScraper({ gateway: gateway.url, order: stack.order.url })
     if (last) scraper.start()
-    const load = await runPurchaseLoad({
-      url: gateway.url,
-      path: '/api/orders',
-      connections: CONNECTIONS,
-      attempts: BUYERS,
-      maxSeconds: MAX_SECONDS,
-      headersOf: (i) => ({ authorization: `Bearer ${buyers[i]!.token}` }),
-      bodyOf: () => body(deal.dealId),
-    })
+    const load = await measure(viaGateway(gateway), deal.dealId, bearerOf)
     if (last) {
       await scraper.stop()
       chartSource = { scraper, dealId: deal.dealId, variant }
@@ -171,21 +213,15 @@ try {
       `${gateway.url}/api/orders/deals/${deal.dealId}/stock`,
       {},
     )
-    describe(`through the gateway (${variant})`, load, checked)
+    report(`through the gateway (${variant})`, load, checked)
     gatewayRuns[variant] = { load, checked, settings: GATEWAY_VARIANTS[variant]! }
   }
 
+  const straight = { url: stack.order.url, path: '/', processes: [stack.order] }
+  const directWarmup = await stack.openDeal(Math.max(1, Math.floor(WARMUP / 5)))
+  await measure(straight, directWarmup.dealId, signedAs, warmupBuyers, WARMUP)
   const directDeal = await stack.openDeal(UNITS)
-  const direct = await runPurchaseLoad({
-    url: stack.order.url,
-    path: '/',
-    connections: CONNECTIONS,
-    attempts: BUYERS,
-    maxSeconds: MAX_SECONDS,
-    headersOf: (i) =>
-      signIdentityHeaders(stack.signingSecret, { userId: buyers[i]!.userId, roles: ['BUYER'] }),
-    bodyOf: () => body(directDeal.dealId),
-  })
+  const direct = await measure(straight, directDeal.dealId, signedAs)
   const directChecked = await checkOrderService(
     stack,
     directDeal.dealId,
@@ -193,18 +229,14 @@ try {
     `${stack.order.url}/deals/${directDeal.dealId}/stock`,
     signIdentityHeaders(stack.signingSecret),
   )
-  describe('straight to the order service (Redis reservation)', direct, directChecked)
+  report('straight to the order service (Redis reservation)', direct, directChecked)
 
+  const postgresOnly = { url: stack.pgOnly.url, path: '/reserve', processes: [stack.pgOnly] }
+  const userIdOf = (buyer: Buyer) => ({ 'x-user-id': buyer.userId })
+  await stack.openPgOnlyDeal(directWarmup.dealId, Math.max(1, Math.floor(WARMUP / 5)))
+  await measure(postgresOnly, directWarmup.dealId, userIdOf, warmupBuyers, WARMUP)
   await stack.openPgOnlyDeal(directDeal.dealId, UNITS)
-  const pgOnly = await runPurchaseLoad({
-    url: stack.pgOnly.url,
-    path: '/reserve',
-    connections: CONNECTIONS,
-    attempts: BUYERS,
-    maxSeconds: MAX_SECONDS,
-    headersOf: (i) => ({ 'x-user-id': buyers[i]!.userId }),
-    bodyOf: () => body(directDeal.dealId),
-  })
+  const pgOnly = await measure(postgresOnly, directDeal.dealId, userIdOf)
   const pgRow = await queryOne<{ orders: number; buyers: number; remaining: number }>(
     stack.pgOnlyDb.url,
     `SELECT (SELECT count(*)::int FROM pg_only_orders WHERE deal_id = $1) AS orders,
@@ -218,7 +250,7 @@ try {
     { quantity: UNITS, remaining: pgRow.remaining, reserved: 0, sold: pgRow.orders },
     pgOnly,
   )
-  describe('straight to a PostgreSQL-only reservation', pgOnly, pgChecked)
+  report('straight to a PostgreSQL-only reservation', pgOnly, pgChecked)
 
   const main = gatewayRuns[VARIANTS.at(-1)!]!
   const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100
@@ -228,6 +260,7 @@ try {
       directPerSecond: direct.attemptsPerSecond,
       throughputRatio: ratio(main.load.attemptsPerSecond, direct.attemptsPerSecond),
       p99Ratio: ratio(main.load.latencyMs.all.p99, direct.latencyMs.all.p99),
+      gatewayCpuMsPerAttempt: main.load.cpuMsPerAttempt.gateway,
     },
     designGain: {
       redisPerSecond: direct.attemptsPerSecond,

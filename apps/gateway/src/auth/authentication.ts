@@ -18,12 +18,20 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set for API-key callers: the key's own requests-per-minute limit. */
     apiKeyRateLimit: number | undefined
+    /** A bearer token not verified yet: `authenticate(request)` must run before forwarding. */
+    deferredToken: string | undefined
+  }
+  interface FastifyInstance {
+    /** Verifies a deferred bearer token and sets the request's identity (401 if it does not check out). */
+    authenticate(request: FastifyRequest): Promise<void>
   }
 }
 
 export interface AuthenticationOptions {
   tokens: TokenVerifier
   apiKeys: ApiKeyResolver
+  /** Requests whose bearer token is verified later, after the body is read. */
+  defer?: (request: FastifyRequest) => boolean
 }
 
 const CREDENTIAL = /^(\S+)\s+(\S+)\s*$/
@@ -56,7 +64,21 @@ export const authentication = fp<AuthenticationOptions>(
   async (app, options) => {
     app.decorateRequest('identity', undefined)
     app.decorateRequest('apiKeyRateLimit', undefined)
+    app.decorateRequest('deferredToken', undefined)
+    app.decorate('authenticate', async (request: FastifyRequest) => {
+      const token = request.deferredToken
+      request.deferredToken = undefined
+      if (token !== undefined) request.identity = await options.tokens.verify(token)
+    })
     app.addHook('onRequest', async (request) => {
+      const header = request.headers.authorization
+      if (options.defer?.(request) && header) {
+        const [, scheme = '', credential = ''] = CREDENTIAL.exec(header) ?? []
+        if (scheme.toLowerCase() === 'bearer') {
+          request.deferredToken = credential
+          return
+        }
+      }
       request.identity = await identify(request, options)
     })
   },

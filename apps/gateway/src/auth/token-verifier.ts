@@ -2,7 +2,7 @@
 // verified tokens until they expire: a buyer retrying with the same token costs a hash and a
 // lookup instead of an ES256 verification. A cached token dies with its signing key.
 import { createHash } from 'node:crypto'
-import { errors, jwtVerify, type JWTPayload } from 'jose'
+import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose'
 import { LRUCache } from 'lru-cache'
 import { identitySchema, type Identity } from '@deals/contracts'
 import type { JwksStore } from './jwks-store.ts'
@@ -64,6 +64,25 @@ export class TokenVerifier {
       { ttl: Math.max(1, expiresAt - Date.now()) },
     )
     return identity
+  }
+
+  /**
+   * The subject of a token whose header and claims would pass verification (ES256, a kid in the
+   * JWKS, issuer, audience, not expired), without checking its signature: enough to decide an
+   * answer that reveals nothing and changes nothing, never to act on anyone's behalf.
+   */
+  plausibleSubject(token: string): string | undefined {
+    try {
+      const header = decodeProtectedHeader(token)
+      if (header.alg !== 'ES256' || !this.jwks.hasKid(header.kid)) return undefined
+      const claims = decodeJwt(token)
+      const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud]
+      if (claims.iss !== this.options.issuer || !audiences.includes(this.options.audience)) return undefined
+      if (typeof claims.exp !== 'number' || claims.exp * 1000 <= Date.now()) return undefined
+      return typeof claims.sub === 'string' ? claims.sub : undefined
+    } catch {
+      return undefined
+    }
   }
 
   async #verifySignature(token: string) {

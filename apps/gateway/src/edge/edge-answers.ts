@@ -1,15 +1,19 @@
 // Answers at the edge a purchase (`POST /api/orders`) the gateway knows the order service would
 // refuse: the deal is sold out or not open. Only a request the order service would otherwise
-// accept as well formed is answered here (a signed-in buyer, a valid body and Idempotency-Key);
-// anything else is forwarded so that the service's own answer (401, 400, ...) stands. A retry
-// whose Idempotency-Key this process already forwarded is forwarded again, so it gets its first
-// answer replayed (possibly the 201 of the order that took the last unit) rather than SOLD_OUT.
+// accept as well formed is answered here (a bearer token whose claims check out, a valid body and
+// Idempotency-Key); anything else is forwarded so that the service's own answer (401, 400, ...)
+// stands. The token's signature (an ES256 verification, the largest cost of a request) is checked
+// only for purchases that are forwarded: an edge answer tells nothing that the public stock
+// endpoint does not, and changes nothing. A retry whose Idempotency-Key this process already
+// forwarded is forwarded again, so it gets its first answer replayed (possibly the 201 of the
+// order that took the last unit) rather than SOLD_OUT.
 import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
 import { LRUCache } from 'lru-cache'
 import { z } from 'zod'
 import { paymentMethodSchema } from '@deals/contracts'
 import { defineError } from '@deals/service-kit'
+import type { TokenVerifier } from '../auth/token-verifier.ts'
 import type { DealEdgeState } from './deal-edge-state.ts'
 
 // The same codes, statuses and titles as the order service's refusals.
@@ -30,14 +34,18 @@ const PLACE_ORDER_PATHS = new Set(['/api/orders', '/api/orders/'])
 
 export interface EdgeAnswersOptions {
   state: DealEdgeState
+  tokens: TokenVerifier
   /** How many forwarded (buyer, Idempotency-Key) pairs are remembered, and for how long. */
   rememberedKeys: number
   rememberKeysMs: number
 }
 
-function placement(request: FastifyRequest) {
-  if (request.method !== 'POST' || !request.identity || !request.bufferedBody) return undefined
-  if (!PLACE_ORDER_PATHS.has(request.url.split('?', 1)[0]!)) return undefined
+/** A purchase: its bearer token is left to `authenticate` once the edge has looked at it. */
+export const isPlacement = (request: FastifyRequest) =>
+  request.method === 'POST' && PLACE_ORDER_PATHS.has(request.url.split('?', 1)[0]!)
+
+function placement(request: FastifyRequest, buyer: string | undefined) {
+  if (!buyer || !request.bufferedBody || !isPlacement(request)) return undefined
   const key = request.headers['idempotency-key']
   if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) return undefined
   let body: unknown
@@ -48,21 +56,23 @@ function placement(request: FastifyRequest) {
   }
   const parsed = placeOrderBody.safeParse(body)
   if (!parsed.success) return undefined
-  return { dealId: parsed.data.dealId, retryKey: `${request.identity.userId}\n${key}` }
+  return { dealId: parsed.data.dealId, retryKey: `${buyer}\n${key}` }
 }
 
 export const edgeAnswers = fp<EdgeAnswersOptions>(
-  async (app, { state, rememberedKeys, rememberKeysMs }) => {
+  async (app, { state, tokens, rememberedKeys, rememberKeysMs }) => {
     const forwarded = new LRUCache<string, true>({ max: rememberedKeys, ttl: rememberKeysMs })
     app.addHook('preHandler', async (request) => {
-      const purchase = placement(request)
-      if (!purchase) return
-      const refusal = state.refusal(purchase.dealId, Date.now())
+      const deferred = request.deferredToken
+      const buyer = deferred === undefined ? request.identity?.userId : tokens.plausibleSubject(deferred)
+      const purchase = placement(request, buyer)
+      const refusal = purchase && state.refusal(purchase.dealId, Date.now())
       if (refusal && !forwarded.has(purchase.retryKey)) {
         app.gatewayMetrics.edgeAnswers.inc({ code: refusal })
         throw refusal === 'SOLD_OUT' ? SoldOut(undefined, { remaining: 0 }) : DealNotOpen()
       }
-      forwarded.set(purchase.retryKey, true)
+      await app.authenticate(request)
+      if (purchase) forwarded.set(purchase.retryKey, true)
     })
   },
   { name: 'edge-answers', fastify: '5.x', dependencies: ['authentication', 'gateway-metrics'] },

@@ -1,5 +1,7 @@
 // Requests per window, counted in Redis so every gateway replica shares the counters: per API
-// key (its own limit), per signed-in user, or per client IP for anonymous calls.
+// key (its own limit), per signed-in user, or per client IP for anonymous calls. Counted just
+// before forwarding (preHandler), once the caller is known, also where that is decided late
+// (a purchase's token is verified after the edge has looked at it).
 import fp from 'fastify-plugin'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyRequest } from 'fastify'
@@ -26,6 +28,7 @@ export const rateLimits = fp<RateLimitsOptions>(
     await app.register(rateLimit, {
       redis: app.redis,
       nameSpace: 'rl:',
+      hook: 'preHandler',
       // An API key's limit is per minute by contract; the others follow the configured window.
       timeWindow: (request) => (request.identity?.apiKeyId && request.apiKeyRateLimit ? 60_000 : windowMs),
       keyGenerator: bucketOf,

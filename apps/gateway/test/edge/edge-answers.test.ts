@@ -1,7 +1,8 @@
 // The gateway answers a purchase at the edge when the events it heard say the order service would
 // refuse it (sold out, not open), and forwards everything else: restocks reopen forwarding, a
-// retry of a forwarded purchase is forwarded, the service's own refusals stay its own, and a lost
-// broker connection makes the gateway forget rather than refuse on stale news.
+// retry of a forwarded purchase is forwarded, the service's own refusals stay its own, a token's
+// signature is checked before anything is forwarded (and its claims before any edge answer), and
+// a lost broker connection makes the gateway forget rather than refuse on stale news.
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
@@ -12,7 +13,8 @@ import { startUpstream, type UpstreamService } from '../support/upstream-service
 import { startAuthDouble, type AuthDouble, type SigningKey } from '../support/auth-double.ts'
 import { startGateway, type TestGateway } from '../support/gateway.ts'
 import { startPublisher } from '../support/broker.ts'
-import { signToken } from '../support/tokens.ts'
+import { signToken, withPayload, payloadOf } from '../support/tokens.ts'
+import { newSigningKey } from '../support/auth-double.ts'
 import { bearer, call } from '../support/http.ts'
 
 describe('answers at the edge', () => {
@@ -152,6 +154,58 @@ describe('answers at the edge', () => {
     assert.equal((await place(dealId, { body: { extra: true } })).status, 200)
     assert.equal((await place(dealId, { idempotencyKey: '' })).status, 200)
     assert.equal(order.hits('/'), before + 4, 'all four reached the order service')
+  })
+
+  test('an edge answer skips the signature check, but only for a token whose claims check out', async () => {
+    const dealId = randomUUID()
+    await soldOut(dealId)
+    await believes(dealId, 'SOLD_OUT')
+    const before = order.hits('/')
+    const genuine = await signToken(key)
+    const forged = withPayload(genuine, { ...payloadOf(genuine), sub: randomUUID() })
+    assert.equal((await place(dealId, { as: forged })).body.code, 'SOLD_OUT', 'reveals only the public stock')
+    const expired = await signToken(key, {}, { expiresIn: Math.floor(Date.now() / 1000) - 5 })
+    assert.equal((await place(dealId, { as: expired })).body.code, 'TOKEN_EXPIRED')
+    const strangerKey = await place(dealId, { as: await signToken(await newSigningKey()) })
+    assert.equal(strangerKey.body.code, 'INVALID_TOKEN')
+    const otherAudience = await place(dealId, { as: await signToken(key, {}, { audience: 'someone-else' }) })
+    assert.equal(otherAudience.body.code, 'INVALID_TOKEN')
+    assert.equal(order.hits('/'), before, 'nothing reached the order service')
+  })
+
+  test('a purchase that is forwarded has its token verified first: a forged signature is 401 and never forwarded', async () => {
+    const genuine = await signToken(key)
+    const forged = withPayload(genuine, { ...payloadOf(genuine), sub: randomUUID() })
+    const before = order.hits('/')
+    const res = await place(randomUUID(), { as: forged })
+    assert.equal(res.status, 401)
+    assert.equal(res.body.code, 'INVALID_TOKEN')
+    assert.equal(order.hits('/'), before)
+    const ok = await place(randomUUID(), { as: genuine })
+    assert.equal(ok.status, 200)
+    assert.equal(ok.body.headers['x-user-id'], payloadOf(genuine).sub)
+  })
+
+  test('forwarded purchases count against the buyer`s rate limit', async () => {
+    const limited = await startGateway(
+      { auth: auth.url, order: order.url },
+      { AMQP_URL: vhost.url, RATE_LIMIT_USER_MAX: '2' },
+    )
+    try {
+      const buyer = await signToken(key)
+      const buy = () =>
+        call(`${limited.url}/api/orders`, {
+          method: 'POST',
+          headers: { ...bearer(buyer), 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+          body: JSON.stringify({ dealId: randomUUID(), quantity: 1, paymentMethod: 'WALLET' }),
+        })
+      assert.deepEqual(
+        [(await buy()).status, (await buy()).status, (await buy()).body.code],
+        [200, 200, 'RATE_LIMITED'],
+      )
+    } finally {
+      await limited.close()
+    }
   })
 
   test('when the broker connection drops, the gateway forgets what it knew and forwards until it hears again', async () => {

@@ -37,12 +37,13 @@ export async function startFlashSaleStack() {
   ]
   const common = { NODE_ENV: 'development', LOG_LEVEL: 'warn', GATEWAY_SIGNING_SECRET: signingSecret }
   const running: ServiceProcess[] = []
-  const start = async (name: string, entry: string, env: Record<string, string>) => {
+  const start = async (name: string, entry: string, env: Record<string, string>, nodeArgs?: string[]) => {
     const service = await startServiceProcess({
       name,
       root: ROOT,
       entry,
       env: { ...common, ...env },
+      ...(nodeArgs ? { nodeArgs } : {}),
       logFile: join(LOG_DIR, `${name}.log`),
     })
     running.push(service)
@@ -90,27 +91,32 @@ export async function startFlashSaleStack() {
       return gateway
     },
     /** (Re)starts the gateway with these settings on top of the stack's. */
-    async startGateway(env: Record<string, string>) {
+    async startGateway(env: Record<string, string>, nodeArgs?: string[]) {
       if (gateway) {
         await gateway.stop()
         running.splice(running.indexOf(gateway), 1)
       }
-      gateway = await start('gateway', 'apps/gateway/src/main.ts', {
-        REDIS_URL: gatewayRedis.url,
-        REDIS_KEY_PREFIX: `${gatewayRedis.prefix}gw:`,
-        JWT_ISSUER,
-        JWT_AUDIENCE,
-        AMQP_URL: vhost.url,
-        SERVICE_AUTH_URL: auth.url,
-        SERVICE_ORDER_URL: order.url,
-        ...Object.fromEntries(
-          ['CATALOG', 'PARTY', 'PAYMENT', 'QUEUE', 'NOTIFICATION'].map((s) => [
-            `SERVICE_${s}_URL`,
-            'http://127.0.0.1:9',
-          ]),
-        ),
-        ...env,
-      })
+      gateway = await start(
+        'gateway',
+        'apps/gateway/src/main.ts',
+        {
+          REDIS_URL: gatewayRedis.url,
+          REDIS_KEY_PREFIX: `${gatewayRedis.prefix}gw:`,
+          JWT_ISSUER,
+          JWT_AUDIENCE,
+          AMQP_URL: vhost.url,
+          SERVICE_AUTH_URL: auth.url,
+          SERVICE_ORDER_URL: order.url,
+          ...Object.fromEntries(
+            ['CATALOG', 'PARTY', 'PAYMENT', 'QUEUE', 'NOTIFICATION'].map((s) => [
+              `SERVICE_${s}_URL`,
+              'http://127.0.0.1:9',
+            ]),
+          ),
+          ...env,
+        },
+        nodeArgs,
+      )
       return gateway
     },
     /** Opens a deal as the catalog would announce it, and waits until the order service has its stock. */
