@@ -198,7 +198,7 @@ describe('the order lifecycle', () => {
     assert.deepEqual(await stockOf(t, deal.dealId), { quantity: 5, remaining: 3, reserved: 0, sold: 2 })
   })
 
-  test('a return within 24 hours of delivery, then the seller approves: RETURNED and order.returned.v1', async () => {
+  test('a return within 24 hours of delivery, then the seller approves: RETURNED, order.returned.v1 and a refund request', async () => {
     const deal = await seedDeal(t, { quantity: 3 })
     const buyer = buyerIdentity()
     const orderId = await paidOrder(t, deal, buyer)
@@ -227,6 +227,12 @@ describe('the order lifecycle', () => {
     assert.ok(returned.payload.returnedAt)
     // A returned unit comes back used: it is not put on sale again.
     assert.deepEqual(await stockOf(t, deal.dealId), { quantity: 3, remaining: 2, reserved: 0, sold: 1 })
+    // The saga asks for the money back.
+    const [refund] = await commandsOf(t, orderId, 'payment.refund-requested.v1')
+    assert.equal(refund!.payload.reason, 'RETURNED')
+    assert.equal(refund!.payload.amount, deal.dealPrice)
+    const [saga] = await sql(t, 'SELECT refund_reason FROM purchase_sagas WHERE order_id = $1', [orderId])
+    assert.equal(saga!.refund_reason, 'RETURNED')
 
     const reject = await client(t)('POST', `/seller/returns/${orderId}/reject`, {
       as: seller,
