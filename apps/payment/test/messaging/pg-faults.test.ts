@@ -31,13 +31,13 @@ describe('PG payments while the provider declines and times out', () => {
       latencyMaxMs: 30,
       approveFailureRate: 0.3,
       timeoutRate: 0.1,
-      timeoutMs: 800,
+      timeoutMs: 2_000,
       seed: 7,
     })
     t = await startTestPaymentApp({
       PAYMENT_PROVIDER_URL: sim.url,
       PAYMENT_PROVIDER_SECRET_KEY: sim.secretKey,
-      PAYMENT_PROVIDER_TIMEOUT_MS: '250',
+      PAYMENT_PROVIDER_TIMEOUT_MS: '600',
       PG_RECONCILE_DELAY_SECONDS: '1',
     })
     saga = await startSagaDouble(t)

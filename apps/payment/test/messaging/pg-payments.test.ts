@@ -34,14 +34,15 @@ describe('PG payments against the provider simulator', () => {
     t = await startTestPaymentApp({
       PAYMENT_PROVIDER_URL: sim.url,
       PAYMENT_PROVIDER_SECRET_KEY: sim.secretKey,
-      PAYMENT_PROVIDER_TIMEOUT_MS: '300',
-      PG_RECONCILE_DELAY_SECONDS: '1',
+      PAYMENT_PROVIDER_TIMEOUT_MS: '1000',
+      // Later than the client's three timed-out attempts, so the route sees them all fail first.
+      PG_RECONCILE_DELAY_SECONDS: '6',
     })
     saga = await startSagaDouble(t)
     call = client(t)
   })
   beforeEach(() => {
-    sim.config({ approveFailureRate: 0, timeoutNextCalls: 0, timeoutMs: 1_000, timeoutAppliedRate: 0.5 })
+    sim.config({ approveFailureRate: 0, timeoutNextCalls: 0, timeoutMs: 3_000, timeoutAppliedRate: 0.5 })
   })
   after(async () => {
     await saga.close()

@@ -108,9 +108,12 @@ export class PgPayments {
       if (!payment || payment.userId !== userId || payment.method !== 'PG') throw PaymentNotFound()
       if (payment.state === 'PAID') return { done: payment, approving: null }
       if (payment.state === 'APPROVING') throw ApprovalInProgress()
+      // Past payBy the answer is the same whether or not the expiry job has run yet.
+      const lapsed =
+        payment.state === 'READY' && payment.payBy !== null && payment.payBy.getTime() <= Date.now()
+      if (lapsed || payment.failureCode === 'APPROVAL_EXPIRED') throw PaymentExpired()
       if (payment.state !== 'READY' || !payment.tid)
         throw PaymentNotApprovable(`The payment is ${payment.state}`, { paymentState: payment.state })
-      if (payment.payBy && payment.payBy.getTime() <= Date.now()) throw PaymentExpired()
       const approving = await updatePayment(tx, paymentId, { state: 'APPROVING', pgToken })
       await jobs.scheduleAt<PgJob>(PG_RECONCILE_JOB, { paymentId }, new Date(Date.now() + reconcileDelayMs), {
         tx,
