@@ -22,13 +22,18 @@ export class ReservationExpiry {
     private readonly returns: StockReturns,
   ) {}
 
-  /** True when this run cancelled the order. */
-  async expire({ orderId }: ReservationExpiryJob): Promise<boolean> {
+  /** True when this run cancelled the order; `lastError` says why it ran late (the sweep). */
+  async expire({ orderId }: ReservationExpiryJob, lastError?: string): Promise<boolean> {
     const { order, cancelled } = await this.db.$transaction(async (tx) => {
       const before = await tx.order.findUnique({ where: { id: orderId } })
       if (!before) return { order: null, cancelled: false }
       // The saga's lock serialises this with the payment replies: only an unpaid saga times out.
-      const { decision } = await this.sagas.advance(tx, before, 'PAYMENT_TIMEOUT')
+      const { decision } = await this.sagas.advance(
+        tx,
+        before,
+        'PAYMENT_TIMEOUT',
+        lastError ? { lastError } : {},
+      )
       if (decision.kind === 'DROP') return { order: before, cancelled: false }
       const { count } = await tx.order.updateMany({
         where: { id: orderId, status: 'PENDING_PAYMENT' },

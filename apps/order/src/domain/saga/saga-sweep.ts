@@ -32,7 +32,9 @@ export class SagaSweep {
       take: BATCH,
     })
     let timedOut = 0
-    for (const { orderId } of overdue) if (await expiry.expire({ orderId })) timedOut++
+    for (const { orderId } of overdue)
+      if (await expiry.expire({ orderId }, 'unpaid past the payment deadline; its expiry job did not run'))
+        timedOut++
 
     const cutoff = new Date(now.getTime() - resendAfterMs)
     const unanswered = await db.purchaseSaga.findMany({

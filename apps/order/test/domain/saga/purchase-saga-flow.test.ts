@@ -245,6 +245,7 @@ describe('the purchase saga', () => {
       // The unpaid one took the timeout path.
       await untilSettled(t, unpaid, 'CANCELLED')
       assert.equal((await orderRow(t, unpaid)).cancel_reason, 'EXPIRED')
+      assert.match(String((await sagaOf(unpaid)).last_error), /expiry job did not run/)
       const [timeout] = await double.waitForCommand(unpaid, REFUND)
       assert.equal(timeout!.payload.reason, 'PAYMENT_TIMEOUT')
       // The compensating one sent its refund again, under a new message id, and counts it.
@@ -281,13 +282,14 @@ describe('the purchase saga', () => {
       assert.deepEqual(await stockOf(t, deal.dealId), { quantity: 3, remaining: 2, reserved: 0, sold: 1 })
     }))
 
-  test('300 concurrent purchases, 2/3 charged and 1/3 refused: every order PAID or CANCELLED, paid == sold, stock conserved', async () => {
+  test('300 concurrent purchases, 2/3 charged and 1/3 refused, replies delayed and duplicated: every order PAID or CANCELLED, paid == sold, stock conserved', async () => {
     const ORDERS = 300
     const QUANTITY = 300
     double.configure({
       // Decided by the order id, so a repeated command gets the same answer.
       charge: (command) => (parseInt(command.orderId.slice(-4), 16) % 3 === 0 ? 'fail' : 'succeed'),
       duplicate: true,
+      delayMs: 20,
     })
     try {
       const deal = await seedDeal(t, { quantity: QUANTITY })
@@ -341,7 +343,7 @@ describe('the purchase saga', () => {
       )
       assert.equal(paidEvents[0]!.n, count.PAID, 'one order.paid.v1 per paid order despite the duplicates')
     } finally {
-      double.configure({ charge: () => 'hold', duplicate: false })
+      double.configure({ charge: () => 'hold', duplicate: false, delayMs: 0 })
     }
   })
 })
