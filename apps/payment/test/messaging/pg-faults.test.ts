@@ -6,7 +6,6 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { waitUntil } from '@deals/messaging/testing'
-import { startProviderSimulator, type ProviderSimulator } from '@deals/payment-provider-sim'
 import {
   assertLedgerBalanced,
   buyer,
@@ -16,17 +15,17 @@ import {
   type TestPaymentApp,
 } from '../support/test-payment-app.ts'
 import { chargeCommand, refundCommand, startSagaDouble, type SagaDouble } from '../support/saga-messages.ts'
+import { startSimulatorProcess, type SimulatorProcess } from '../provider/provider-simulator-process.ts'
 
 const PAYMENTS = 40
 const FINAL = ['PAID', 'FAILED', 'REFUNDED', 'VOIDED']
 
 describe('PG payments while the provider declines and times out', () => {
-  let sim: ProviderSimulator
+  let sim: SimulatorProcess
   let t: TestPaymentApp
   let saga: SagaDouble
   before(async () => {
-    sim = await startProviderSimulator({
-      port: 0,
+    sim = await startSimulatorProcess({
       latencyMinMs: 5,
       latencyMaxMs: 30,
       approveFailureRate: 0.3,
@@ -82,7 +81,7 @@ describe('PG payments while the provider declines and times out', () => {
     )
     const payments = await states()
     assert.equal(payments.length, PAYMENTS)
-    const atProvider = new Map(sim.payments().map((p) => [p.partner_order_id, p.status]))
+    const atProvider = new Map((await sim.payments()).map((p) => [p.partner_order_id, p.status]))
     const tally: Record<string, number> = {}
     for (const p of payments) {
       tally[p.state] = (tally[p.state] ?? 0) + 1

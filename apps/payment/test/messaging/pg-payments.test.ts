@@ -7,7 +7,6 @@
 import { after, before, beforeEach, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { waitUntil } from '@deals/messaging/testing'
-import { startProviderSimulator, type ProviderSimulator } from '@deals/payment-provider-sim'
 import {
   assertLedgerBalanced,
   buyer,
@@ -23,14 +22,15 @@ import {
   type ChargeCommand,
   type SagaDouble,
 } from '../support/saga-messages.ts'
+import { startSimulatorProcess, type SimulatorProcess } from '../provider/provider-simulator-process.ts'
 
 describe('PG payments against the provider simulator', () => {
-  let sim: ProviderSimulator
+  let sim: SimulatorProcess
   let t: TestPaymentApp
   let saga: SagaDouble
   let call: ReturnType<typeof client>
   before(async () => {
-    sim = await startProviderSimulator({ port: 0, latencyMs: 5 })
+    sim = await startSimulatorProcess({ latencyMs: 5 })
     t = await startTestPaymentApp({
       PAYMENT_PROVIDER_URL: sim.url,
       PAYMENT_PROVIDER_SECRET_KEY: sim.secretKey,
@@ -41,8 +41,13 @@ describe('PG payments against the provider simulator', () => {
     saga = await startSagaDouble(t)
     call = client(t)
   })
-  beforeEach(() => {
-    sim.config({ approveFailureRate: 0, timeoutNextCalls: 0, timeoutMs: 3_000, timeoutAppliedRate: 0.5 })
+  beforeEach(async () => {
+    await sim.config({
+      approveFailureRate: 0,
+      timeoutNextCalls: 0,
+      timeoutMs: 3_000,
+      timeoutAppliedRate: 0.5,
+    })
   })
   after(async () => {
     await saga.close()
@@ -76,8 +81,8 @@ describe('PG payments against the provider simulator', () => {
   const stateOf = async (paymentId: string) =>
     (await sql<{ state: string }>(t, `SELECT state FROM payments WHERE id = $1`, [paymentId]))[0]?.state
 
-  const providerStatus = (paymentId: string) =>
-    sim.payments().find((p) => p.partner_order_id === paymentId)?.status
+  const providerStatus = async (paymentId: string) =>
+    (await sim.payments()).find((p) => p.partner_order_id === paymentId)?.status
 
   test('approve pays the order; a refund cancels at the provider and books the money back', async () => {
     const { command, paymentId, redirectUrl } = await ready()
@@ -93,7 +98,7 @@ describe('PG payments against the provider simulator', () => {
     const [, paid] = await saga.awaitReplies(command.orderId, 2)
     assert.equal(paid?.name, 'payment.charge-succeeded.v1')
     assert.equal(paid?.payload.method, 'PG')
-    assert.equal(providerStatus(paymentId), 'APPROVED')
+    assert.equal(await providerStatus(paymentId), 'APPROVED')
     const again = await approve(command, paymentId, pgToken)
     assert.equal(again.statusCode, 200)
     assert.equal(again.json().state, 'PAID')
@@ -104,7 +109,7 @@ describe('PG payments against the provider simulator', () => {
     assert.equal(refunded?.payload.outcome, 'REFUNDED')
     assert.equal(refunded?.payload.refundedAmount, 15_000)
     assert.equal(await stateOf(paymentId), 'REFUNDED')
-    assert.equal(providerStatus(paymentId), 'CANCELLED')
+    assert.equal(await providerStatus(paymentId), 'CANCELLED')
     const kinds = await sql<{ kind: string }>(
       t,
       `SELECT kind FROM ledger_transactions WHERE payment_id = $1 ORDER BY id`,
@@ -119,7 +124,7 @@ describe('PG payments against the provider simulator', () => {
 
   test('a declined approval fails the payment and the charge', async () => {
     const { command, paymentId, redirectUrl } = await ready()
-    sim.config({ approveFailureRate: 1 })
+    await sim.config({ approveFailureRate: 1 })
     const res = await approve(command, paymentId, await authorize(redirectUrl))
     assert.equal(res.statusCode, 422)
     assert.equal(res.json().code, 'PROVIDER_DECLINED')
@@ -138,7 +143,7 @@ describe('PG payments against the provider simulator', () => {
       const { command, paymentId, redirectUrl } = await ready()
       const pgToken = await authorize(redirectUrl)
       // Every attempt of the client (the first and its retries) times out.
-      sim.config({ timeoutNextCalls: 3, timeoutAppliedRate: applied ? 1 : 0 })
+      await sim.config({ timeoutNextCalls: 3, timeoutAppliedRate: applied ? 1 : 0 })
       const res = await approve(command, paymentId, pgToken)
       assert.equal(res.statusCode, 503)
       assert.equal(res.json().code, 'PROVIDER_UNAVAILABLE')
@@ -148,7 +153,7 @@ describe('PG payments against the provider simulator', () => {
       await waitUntil(async () => (await stateOf(paymentId)) === 'PAID', { timeoutMs: 30_000 })
       const [, paid] = await saga.awaitReplies(command.orderId, 2)
       assert.equal(paid?.name, 'payment.charge-succeeded.v1')
-      assert.equal(providerStatus(paymentId), 'APPROVED')
+      assert.equal(await providerStatus(paymentId), 'APPROVED')
       await assertLedgerBalanced(t)
     })
   }
@@ -156,7 +161,7 @@ describe('PG payments against the provider simulator', () => {
   test('a refund asked while the approval is in doubt refunds once the provider says it was taken', async () => {
     const { command, paymentId, redirectUrl } = await ready()
     const pgToken = await authorize(redirectUrl)
-    sim.config({ timeoutNextCalls: 3, timeoutAppliedRate: 1 })
+    await sim.config({ timeoutNextCalls: 3, timeoutAppliedRate: 1 })
     assert.equal((await approve(command, paymentId, pgToken)).statusCode, 503)
     await saga.refund(refundCommand(command, { reason: 'PAYMENT_TIMEOUT' }))
 
@@ -167,7 +172,7 @@ describe('PG payments against the provider simulator', () => {
       ['payment.approval-required.v1', 'payment.refund-completed.v1'],
     )
     assert.equal(replies[1]?.payload.outcome, 'REFUNDED')
-    assert.equal(providerStatus(paymentId), 'CANCELLED')
+    assert.equal(await providerStatus(paymentId), 'CANCELLED')
     await assertLedgerBalanced(t)
   })
 
@@ -179,7 +184,7 @@ describe('PG payments against the provider simulator', () => {
     const res = await approve(command, paymentId, await authorize(redirectUrl))
     assert.equal(res.statusCode, 409)
     assert.equal(res.json().code, 'PAYMENT_NOT_APPROVABLE')
-    assert.notEqual(providerStatus(paymentId), 'APPROVED')
+    assert.notEqual(await providerStatus(paymentId), 'APPROVED')
   })
 
   test('past payBy the approval is refused and the charge fails as expired', async () => {
