@@ -5,7 +5,6 @@
 // connection, the latency of one message to all, and messages (and deliveries) per second.
 // The members run in a child process, so the server's memory and CPU are its own.
 import { fork } from 'node:child_process'
-import { randomUUID } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { setFlagsFromString } from 'node:v8'
