@@ -8,7 +8,7 @@ import pg from 'pg'
 import { DEFAULT_EXCHANGE, openAmqpConnection, type AmqpConnection } from '@deals/messaging'
 import { dealOpenedV1, type DealSnapshot } from '@deals/contracts'
 import { signIdentityHeaders } from '@deals/service-kit'
-import { createRedisPrefix, createTestDatabase, createTestVhost } from '@deals/testing'
+import { createRedisPrefix, createTestDatabase, createTestVhost, type TestRedis } from '@deals/testing'
 import { startServiceProcess, type ServiceProcess } from './service-processes.ts'
 import { PG_ONLY_SCHEMA } from './pg-only-reservation-server.ts'
 import { dealSnapshot } from '../../test/support/test-order-app.ts'
@@ -29,11 +29,12 @@ export async function startFlashSaleStack() {
     createTestDatabase({ prefix: 'bench_pgonly' }),
     createTestVhost('bench_flash'),
   ])
-  const redis = ['auth', 'order', 'gateway'].map((name) => createRedisPrefix(`bench_${name}`))
-  const [authRedis, orderRedis, gatewayRedis] = redis as [
-    ReturnType<typeof createRedisPrefix>,
-    ReturnType<typeof createRedisPrefix>,
-    ReturnType<typeof createRedisPrefix>,
+  const redis = ['auth', 'order', 'gateway', 'race'].map((name) => createRedisPrefix(`bench_${name}`))
+  const [authRedis, orderRedis, gatewayRedis, raceRedis] = redis as [
+    TestRedis,
+    TestRedis,
+    TestRedis,
+    TestRedis,
   ]
   const common = { NODE_ENV: 'development', LOG_LEVEL: 'warn', GATEWAY_SIGNING_SECRET: signingSecret }
   const running: ServiceProcess[] = []
@@ -86,6 +87,8 @@ export async function startFlashSaleStack() {
     orderDb,
     pgOnlyDb,
     vhost,
+    /** A key prefix of its own for the reservation race. */
+    raceRedis,
     get gateway(): ServiceProcess {
       if (!gateway) throw new Error('the gateway is not running')
       return gateway
