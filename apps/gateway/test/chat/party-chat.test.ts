@@ -318,15 +318,15 @@ describe(
     })
 
     test('a member who leaves the party is disconnected through the gateway with 4403', async () => {
-    const chat = memberChat(partyId, buyer)
-    await opened(chat)
-    await chat.waitFor((e) => e.type === 'history')
-    const left = await api('POST', `/parties/${partyId}/leave`, buyer)
-    assert.equal(left.status, 200)
-    assert.equal((await chat.closed).code, 4403)
-  })
+      const chat = memberChat(partyId, buyer)
+      await opened(chat)
+      await chat.waitFor((e) => e.type === 'history')
+      const left = await api('POST', `/parties/${partyId}/leave`, buyer)
+      assert.equal(left.status, 200)
+      assert.equal((await chat.closed).code, 4403)
+    })
 
-  test('no token ever appears in either process’s logs', async () => {
+    test('no token ever appears in either process’s logs', async () => {
       // Let the last lines of the closing sockets be written.
       await new Promise((resolve) => setTimeout(resolve, 300))
       const logs = [...gateway.output, ...party.output].join('\n')
