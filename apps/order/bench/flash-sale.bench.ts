@@ -23,7 +23,7 @@ import {
 } from './support/flash-sale-stack.ts'
 import { runPurchaseLoad, type LoadResult } from './support/purchase-load.ts'
 import type { ServiceProcess } from './support/service-processes.ts'
-import { MetricsScraper, gaugeSeries, routeSeries } from './support/metrics-scraper.ts'
+import { MetricsScraper, gaugeSeries, parseMetrics, routeSeries } from './support/metrics-scraper.ts'
 import { renderChart } from './support/metrics-chart.ts'
 import { raceReservations } from './support/reservation-race.ts'
 
@@ -189,8 +189,13 @@ try {
   const signedAs = (buyer: Buyer) =>
     signIdentityHeaders(stack.signingSecret, { userId: buyer.userId, roles: ['BUYER'] })
 
-  const gatewayRuns: Record<string, { load: Measured; checked: Checked; settings: Record<string, string> }> =
-    {}
+  type GatewayRun = {
+    load: Measured
+    checked: Checked
+    edge: { answeredAtTheEdge: number; tokenCacheHits: number }
+    settings: Record<string, string>
+  }
+  const gatewayRuns: Record<string, GatewayRun> = {}
   let chartSource: { scraper: MetricsScraper; dealId: string; variant: string } | undefined
   for (const variant of VARIANTS) {
     const gateway = await stack.startGateway(
@@ -208,6 +213,18 @@ try {
       await scraper.stop()
       chartSource = { scraper, dealId: deal.dealId, variant }
     }
+    const gatewayCounters = parseMetrics(await (await fetch(`${gateway.url}/metrics`)).text())
+    const counted = (name: string, label: string, value: string) =>
+      gatewayCounters
+        .filter((m) => m.name === name && m.labels[label] === value)
+        .reduce((sum, m) => sum + m.value, 0)
+    const edge = {
+      answeredAtTheEdge: counted('gateway_edge_answers_total', 'code', 'SOLD_OUT'),
+      tokenCacheHits: counted('gateway_token_cache_lookups_total', 'result', 'hit'),
+    }
+    console.log(
+      `  edge answers ${edge.answeredAtTheEdge}, token cache hits ${edge.tokenCacheHits} (one worker's counters)`,
+    )
     const checked = await checkOrderService(
       stack,
       deal.dealId,
@@ -216,7 +233,7 @@ try {
       {},
     )
     report(`through the gateway (${variant})`, load, checked)
-    gatewayRuns[variant] = { load, checked, settings: GATEWAY_VARIANTS[variant]! }
+    gatewayRuns[variant] = { load, checked, edge, settings: GATEWAY_VARIANTS[variant]! }
   }
 
   const straight = { url: stack.order.url, path: '/', processes: [stack.order] }
