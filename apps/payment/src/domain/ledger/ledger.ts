@@ -81,16 +81,13 @@ export async function book(tx: PaymentTx, booking: Booking): Promise<BookingResu
   }
   const balances = new Map<string, bigint>()
   for (const leg of legs) {
-    const moved = await move(tx, leg.account, leg.amount)
-    if (!moved) {
+    const balance = await move(tx, transactionId, leg.account, leg.amount)
+    if (balance === null) {
       await tx.$executeRawUnsafe('ROLLBACK TO SAVEPOINT ledger_booking')
       await tx.$executeRawUnsafe('RELEASE SAVEPOINT ledger_booking')
       return { outcome: 'INSUFFICIENT_BALANCE' }
     }
-    balances.set(accountKey(leg.account), moved.balance)
-    await tx.$executeRaw`
-      INSERT INTO ledger_entries (id, transaction_id, account_id, amount, balance_after)
-      VALUES (${uuidv7()}::uuid, ${transactionId}::uuid, ${moved.id}::uuid, ${leg.amount}, ${moved.balance})`
+    balances.set(accountKey(leg.account), balance)
   }
   await tx.$executeRawUnsafe('RELEASE SAVEPOINT ledger_booking')
   return { outcome: 'BOOKED', transactionId, balances }
@@ -104,23 +101,40 @@ export function balanceAfter(result: BookingResult & { outcome: 'BOOKED' }, acco
 }
 
 /**
- * Applies `delta` to the account (created on first use). A wallet refuses to go below zero:
- * the guarded UPDATE matches no row, and null comes back.
+ * Applies `delta` to the account and records the entry, in one statement; the account is created
+ * on first use. A wallet refuses to go below zero: the guarded UPDATE matches no row, no entry is
+ * written, and null comes back.
  */
 async function move(
   tx: PaymentTx,
+  transactionId: string,
   account: AccountRef,
   delta: bigint,
-): Promise<{ id: string; balance: bigint } | null> {
-  if (delta > 0n || account.kind !== 'USER_WALLET')
-    await tx.$executeRaw`
-      INSERT INTO accounts (id, kind, owner_id)
-      VALUES (${uuidv7()}::uuid, ${account.kind}::"AccountKind", ${account.ownerId}::uuid)
-      ON CONFLICT (kind, owner_id) DO NOTHING`
-  const rows = await tx.$queryRaw<{ id: string; balance: bigint }[]>`
-    UPDATE accounts SET balance = balance + ${delta}, updated_at = now()
-    WHERE kind = ${account.kind}::"AccountKind" AND owner_id = ${account.ownerId}::uuid
-      AND (kind <> 'USER_WALLET' OR balance + ${delta} >= 0)
-    RETURNING id, balance`
-  return rows[0] ?? null
+): Promise<bigint | null> {
+  const applied = await applyAndRecord(tx, transactionId, account, delta)
+  if (applied !== null || (delta < 0n && account.kind === 'USER_WALLET')) return applied
+  await tx.$executeRaw`
+    INSERT INTO accounts (id, kind, owner_id)
+    VALUES (${uuidv7()}::uuid, ${account.kind}::"AccountKind", ${account.ownerId}::uuid)
+    ON CONFLICT (kind, owner_id) DO NOTHING`
+  return applyAndRecord(tx, transactionId, account, delta)
+}
+
+async function applyAndRecord(
+  tx: PaymentTx,
+  transactionId: string,
+  account: AccountRef,
+  delta: bigint,
+): Promise<bigint | null> {
+  const rows = await tx.$queryRaw<{ balance: bigint }[]>`
+    WITH moved AS (
+      UPDATE accounts SET balance = balance + ${delta}, updated_at = now()
+      WHERE kind = ${account.kind}::"AccountKind" AND owner_id = ${account.ownerId}::uuid
+        AND (kind <> 'USER_WALLET' OR balance + ${delta} >= 0)
+      RETURNING id, balance
+    )
+    INSERT INTO ledger_entries (id, transaction_id, account_id, amount, balance_after)
+    SELECT ${uuidv7()}::uuid, ${transactionId}::uuid, id, ${delta}, balance FROM moved
+    RETURNING balance_after AS balance`
+  return rows[0]?.balance ?? null
 }
