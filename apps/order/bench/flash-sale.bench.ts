@@ -130,6 +130,17 @@ function verdict(orders: number, buyers: number, stock: Checked['stock'], load: 
   return checked
 }
 
+/** The gateway's own counters of edge answers and token-cache hits (of the worker that answers). */
+async function edgeCounters(gatewayUrl: string) {
+  const samples = parseMetrics(await (await fetch(`${gatewayUrl}/metrics`)).text())
+  const counted = (name: string, label: string, value: string) =>
+    samples.filter((m) => m.name === name && m.labels[label] === value).reduce((sum, m) => sum + m.value, 0)
+  return {
+    answeredAtTheEdge: counted('gateway_edge_answers_total', 'code', 'SOLD_OUT'),
+    tokenCacheHits: counted('gateway_token_cache_lookups_total', 'result', 'hit'),
+  }
+}
+
 type Measured = LoadResult & { cpuMsPerAttempt: Record<string, number> }
 
 const body = (dealId: string) => JSON.stringify({ dealId, quantity: 1, paymentMethod: 'WALLET' })
@@ -205,6 +216,7 @@ try {
     const warmupDeal = await stack.openDeal(Math.max(1, Math.floor(WARMUP / 5)))
     await measure(viaGateway(gateway), warmupDeal.dealId, bearerOf, warmupBuyers, WARMUP)
     const deal = await stack.openDeal(UNITS)
+    const countersBefore = await edgeCounters(gateway.url)
     const last = variant === VARIANTS.at(-1)
     const scraper = new MetricsScraper({ gateway: gateway.url, order: stack.order.url })
     if (last) scraper.start()
@@ -213,14 +225,10 @@ try {
       await scraper.stop()
       chartSource = { scraper, dealId: deal.dealId, variant }
     }
-    const gatewayCounters = parseMetrics(await (await fetch(`${gateway.url}/metrics`)).text())
-    const counted = (name: string, label: string, value: string) =>
-      gatewayCounters
-        .filter((m) => m.name === name && m.labels[label] === value)
-        .reduce((sum, m) => sum + m.value, 0)
+    const counters = await edgeCounters(gateway.url)
     const edge = {
-      answeredAtTheEdge: counted('gateway_edge_answers_total', 'code', 'SOLD_OUT'),
-      tokenCacheHits: counted('gateway_token_cache_lookups_total', 'result', 'hit'),
+      answeredAtTheEdge: counters.answeredAtTheEdge - countersBefore.answeredAtTheEdge,
+      tokenCacheHits: counters.tokenCacheHits - countersBefore.tokenCacheHits,
     }
     console.log(
       `  edge answers ${edge.answeredAtTheEdge}, token cache hits ${edge.tokenCacheHits} (one worker's counters)`,
