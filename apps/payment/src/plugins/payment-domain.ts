@@ -42,6 +42,9 @@ export interface PaymentDomainOptions {
   provider?: PaymentProvider | undefined
 }
 
+/** A provider step that has not moved a payment for this long needs an operator's look. */
+const STUCK_AFTER_MS = 10 * 60_000
+
 /** Provider steps retry with backoff for a while: the provider being down must not lose a payment. */
 const PROVIDER_JOB_OPTIONS = { retryLimit: 12, retryDelaySeconds: 1, expireInSeconds: 120 }
 
@@ -49,7 +52,17 @@ export const paymentDomainPlugin = fp<PaymentDomainOptions>(
   async (app, { config, provider: givenProvider }) => {
     const { paymentDb: db, redis, jobs } = app
     const logger = app.log.child({ component: 'payment-domain' })
-    const metrics = paymentMetrics(app.metrics)
+    const metrics = paymentMetrics(app.metrics, async () => {
+      const rows = await db.payment.groupBy({
+        by: ['state'],
+        where: {
+          state: { in: ['PREPARING', 'APPROVING', 'REFUNDING'] },
+          updatedAt: { lt: new Date(Date.now() - STUCK_AFTER_MS) },
+        },
+        _count: { _all: true },
+      })
+      return rows.map((r) => ({ state: r.state, count: r._count._all }))
+    })
     const provider =
       givenProvider ??
       createHttpPaymentProvider({

@@ -163,6 +163,10 @@ describe('PG payments against the provider simulator', () => {
     const pgToken = await authorize(redirectUrl)
     await sim.config({ timeoutNextCalls: 3, timeoutAppliedRate: 1 })
     assert.equal((await approve(command, paymentId, pgToken)).statusCode, 503)
+    // Operators see a payment left APPROVING for long in the metrics.
+    await sql(t, `UPDATE payments SET updated_at = now() - interval '11 minutes' WHERE id = $1`, [paymentId])
+    const metrics = await t.app.inject({ method: 'GET', url: '/metrics' })
+    assert.match(metrics.body, /^payment_payments_stuck\{[^}]*state="APPROVING"[^}]*\} 1$/m)
     await saga.refund(refundCommand(command, { reason: 'PAYMENT_TIMEOUT' }))
 
     await waitUntil(async () => (await stateOf(paymentId)) === 'REFUNDED', { timeoutMs: 30_000 })

@@ -1,6 +1,7 @@
 // Product metrics of the payment service, in the service's registry: payments by method and
-// outcome, wallet top-ups, refunds, calls to the payment provider, settlement runs.
-import { Counter, Histogram, type Registry } from 'prom-client'
+// outcome, wallet top-ups, refunds, calls to the payment provider, settlement runs, and payments
+// stuck between provider steps (read from PostgreSQL at scrape time).
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
 
 export interface PaymentMetrics {
   /** outcome: paid, failed, voided, approval_required. */
@@ -13,7 +14,20 @@ export interface PaymentMetrics {
   settlementRun(sellers: number): void
 }
 
-export function paymentMetrics(registry: Registry): PaymentMetrics {
+/** Payments waiting on the provider for longer than they should, by state. */
+export type StuckPayments = () => Promise<{ state: string; count: number }[]>
+
+export function paymentMetrics(registry: Registry, stuckPayments: StuckPayments): PaymentMetrics {
+  new Gauge({
+    name: 'payment_payments_stuck',
+    help: 'Payments still PREPARING, APPROVING or REFUNDING ten minutes after their last change',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      for (const { state, count } of await stuckPayments()) this.set({ state }, count)
+    },
+  })
   const payments = new Counter({
     name: 'payment_payments_total',
     help: 'Charge outcomes by method (wallet, pg) and outcome (paid, failed, voided, approval_required)',
