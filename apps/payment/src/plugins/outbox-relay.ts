@@ -21,6 +21,9 @@ export const outboxRelayPlugin = fp<OutboxRelayPluginOptions>(
     const logger = app.log.child({ component: 'outbox-relay' })
     const connection = await openAmqpConnection({ url: amqpUrl, name: producer, logger })
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 })
+    // An idle connection dropped by PostgreSQL (a restart, a failover) is replaced on next use;
+    // unheard, the pool's error event would end the process.
+    pool.on('error', (err) => logger.warn({ err }, 'idle outbox connection lost'))
     const relay = createOutboxRelay({ connection, pool, producer, logger, registry: app.metrics })
     app.decorate('paymentAmqp', connection)
     relay.start()
