@@ -55,9 +55,11 @@ test('a missing secret stops compose instead of starting with an empty one', () 
   assert.deepEqual(requiredVariables(composeText), [
     'ADMIN_EMAIL',
     'ADMIN_PASSWORD',
+    'ADMISSION_TOKEN_SECRET',
     'DATA_ENCRYPTION_KEY',
     'GATEWAY_SIGNING_SECRET',
     'GRAFANA_ADMIN_PASSWORD',
+    'PAYMENT_PROVIDER_SECRET_KEY',
     'POSTGRES_PASSWORD',
     'RABBITMQ_PASSWORD',
   ])
