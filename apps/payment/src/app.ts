@@ -11,6 +11,7 @@ import { databasePlugin } from './plugins/database.ts'
 import { outboxRelayPlugin } from './plugins/outbox-relay.ts'
 import { paymentDomainPlugin } from './plugins/payment-domain.ts'
 import { sagaCommandsPlugin } from './plugins/saga-commands.ts'
+import { shareCommandsPlugin } from './plugins/share-commands.ts'
 import { walletRoutes } from './routes/wallet/routes.ts'
 import { paymentRoutes } from './routes/payments/routes.ts'
 import { settlementRoutes } from './routes/settlements/routes.ts'
@@ -53,6 +54,7 @@ export const paymentApp = fp<PaymentAppOptions>(
 
     await app.register(paymentDomainPlugin, { config, provider })
     await app.register(sagaCommandsPlugin)
+    await app.register(shareCommandsPlugin)
 
     await app.register(walletRoutes)
     await app.register(settlementRoutes)

@@ -14,6 +14,7 @@ import {
   type PgJob,
 } from '../domain/payments/pg-jobs.ts'
 import { SagaCommands } from '../domain/payments/saga-commands.ts'
+import { SharePayments } from '../domain/shares/share-payments.ts'
 import { createHttpPaymentProvider } from '../domain/provider/http-payment-provider.ts'
 import type { PaymentProvider } from '../domain/provider/payment-provider.ts'
 import { previousDay, Settlements } from '../domain/settlement/settlements.ts'
@@ -24,6 +25,7 @@ export const SETTLEMENT_JOB = 'payment.nightly-settlement'
 export interface PaymentDomain {
   wallets: Wallets
   commands: SagaCommands
+  shares: SharePayments
   pg: PgPayments
   payments: PaymentQueries
   settlements: Settlements
@@ -101,6 +103,7 @@ export const paymentDomainPlugin = fp<PaymentDomainOptions>(
     app.decorate('paymentDomain', {
       wallets: new Wallets({ db, idempotency, metrics, topUpMaxAmount: config.WALLET_TOPUP_MAX_AMOUNT }),
       commands: new SagaCommands({ jobs, metrics }),
+      shares: new SharePayments(),
       pg,
       payments: new PaymentQueries(db),
       settlements,

@@ -1,14 +1,14 @@
 // The order service's side of the saga, for tests: publishes charge and refund commands to the
 // test vhost as the order service's relay would, and collects the payment service's replies.
 import { randomUUID } from 'node:crypto'
-import { DEFAULT_EXCHANGE, openAmqpConnection, type AmqpConnection } from '@deals/messaging'
-import { collectMessages, waitUntil, type MessageCollector } from '@deals/messaging/testing'
+import { waitUntil } from '@deals/messaging/testing'
 import {
   PAYMENT_REPLIES,
   paymentChargeRequestedV1,
   paymentRefundRequestedV1,
   type EventPayload,
 } from '@deals/contracts'
+import { startCommandDouble } from './command-double.ts'
 import type { TestPaymentApp } from './test-payment-app.ts'
 
 export type ChargeCommand = EventPayload<typeof paymentChargeRequestedV1>
@@ -54,28 +54,15 @@ export function refundCommand(
 }
 
 export async function startSagaDouble(t: TestPaymentApp) {
-  const amqp: AmqpConnection = await openAmqpConnection({ url: t.vhost.url, name: 'order-double' })
-  const collector: MessageCollector = await collectMessages(
-    amqp,
+  const double = await startCommandDouble(
+    t,
+    'order',
     PAYMENT_REPLIES.map((r) => r.name),
   )
-  const channel = await (await amqp.ready()).createConfirmChannel()
-
-  /** Publishes one command envelope; pass the same `id` again to deliver the same message twice. */
-  async function publish(name: string, payload: object, id: string = randomUUID()): Promise<string> {
-    const envelope = { id, name, occurredAt: new Date().toISOString(), producer: 'order', payload }
-    channel.publish(DEFAULT_EXCHANGE, name, Buffer.from(JSON.stringify(envelope)), {
-      messageId: id,
-      type: name,
-      persistent: true,
-      contentType: 'application/json',
-    })
-    await channel.waitForConfirms()
-    return id
-  }
+  const { publish } = double
 
   const replies = (): Reply[] =>
-    collector.messages.map((m) => {
+    double.messages().map((m) => {
       const body = m.body as { name: string; payload: Reply['payload'] }
       return { id: m.messageId, name: body.name, payload: body.payload }
     })
@@ -93,11 +80,7 @@ export async function startSagaDouble(t: TestPaymentApp) {
       })
       return replies().filter((r) => r.payload.orderId === orderId)
     },
-    async close() {
-      await channel.close().catch(() => {})
-      await collector.stop()
-      await amqp.close()
-    },
+    close: double.close,
   }
 }
 

@@ -67,3 +67,26 @@ export const PARTY_EVENTS = [
   partyExpiredV1,
   partyMessagePostedV1,
 ] as const
+
+// Share payments of a filled party (each member pays their share from their wallet, released to
+// the leader once all are in). Kept out of PARTY_EVENTS, which existing consumers subscribe to whole.
+
+/** A member was taken out of the party by the service (not by their own leave). */
+export const PARTY_REMOVAL_REASONS = ['PAYMENT_FAILED'] as const
+
+export const partyMemberRemovedV1 = defineEvent(
+  'party.member-removed.v1',
+  membershipChange.extend({ reason: z.enum(PARTY_REMOVAL_REASONS) }),
+)
+
+/** Every member paid their share and the shares were released to the leader. */
+export const partyPaidV1 = defineEvent(
+  'party.paid.v1',
+  partyWithMembers.extend({
+    roundId: z.uuid(),
+    /** Whole won released to the leader. */
+    amount: z.number().int().nonnegative(),
+  }),
+)
+
+export const PARTY_PAYMENT_EVENTS = [partyMemberRemovedV1, partyPaidV1] as const

@@ -136,3 +136,119 @@ export const PAYMENT_REPLIES = [
   paymentApprovalRequiredV1,
   paymentRefundCompletedV1,
 ] as const
+
+// Party share payments: party -> payment commands and their replies. A filled party's members each
+// pay their share from their wallet into the party's escrow; when every share of a payment round
+// is in, the escrow is released to the leader's wallet; when a round is abandoned (a member could
+// not pay, left, or the party was cancelled) every share of it is refunded or voided. One share
+// payment per `shareId`; a repeated command answers with the share's current outcome.
+
+const shareRef = {
+  shareId: z.uuid(),
+  /** The party's payment round the share belongs to (a party that reopens and fills again has a new one). */
+  roundId: z.uuid(),
+  partyId: z.uuid(),
+  /** The member who pays the share. */
+  userId: z.uuid(),
+}
+
+/** Why the party asks for a share back (or for it never to be taken). */
+export const SHARE_REFUND_REASONS = ['MEMBER_PAYMENT_FAILED', 'MEMBER_LEFT', 'PARTY_CANCELLED'] as const
+export const shareRefundReasonSchema = z.enum(SHARE_REFUND_REASONS)
+export type ShareRefundReason = z.infer<typeof shareRefundReasonSchema>
+
+export const SHARE_CHARGE_FAILURE_CODES = [
+  'INSUFFICIENT_BALANCE',
+  /** A refund request for the share arrived first: it is no longer payable. */
+  'SHARE_VOIDED',
+] as const
+export const shareChargeFailureCodeSchema = z.enum(SHARE_CHARGE_FAILURE_CODES)
+export type ShareChargeFailureCode = z.infer<typeof shareChargeFailureCodeSchema>
+
+/** Debit the member's wallet into the party's escrow. */
+export const paymentShareChargeRequestedV1 = defineEvent(
+  'payment.share-charge-requested.v1',
+  z.object({
+    ...shareRef,
+    /** The party's leader, who receives the shares when the round is released. */
+    leaderId: z.uuid(),
+    /** Whole won. */
+    amount: z.number().int().positive(),
+    requestedAt: z.iso.datetime(),
+  }),
+)
+
+/** Give the share back from the escrow, or void it so that a charge still on its way is refused. */
+export const paymentShareRefundRequestedV1 = defineEvent(
+  'payment.share-refund-requested.v1',
+  z.object({ ...shareRef, reason: shareRefundReasonSchema, requestedAt: z.iso.datetime() }),
+)
+
+/** Every share of the round is in: move them from the escrow to the leader's wallet. */
+export const paymentShareReleaseRequestedV1 = defineEvent(
+  'payment.share-release-requested.v1',
+  z.object({
+    roundId: z.uuid(),
+    partyId: z.uuid(),
+    leaderId: z.uuid(),
+    shareIds: z.array(z.uuid()).min(1),
+    requestedAt: z.iso.datetime(),
+  }),
+)
+
+export const paymentShareChargedV1 = defineEvent(
+  'payment.share-charged.v1',
+  z.object({ ...shareRef, amount: z.number().int().positive(), chargedAt: z.iso.datetime() }),
+)
+
+/** Nothing was taken for the share and nothing will be. */
+export const paymentShareChargeFailedV1 = defineEvent(
+  'payment.share-charge-failed.v1',
+  z.object({
+    ...shareRef,
+    code: shareChargeFailureCodeSchema,
+    message: z.string(),
+    failedAt: z.iso.datetime(),
+  }),
+)
+
+/**
+ * The share is back in the member's wallet (REFUNDED), was never taken (VOIDED), or had already
+ * been released to the leader and stays there (RELEASED, nothing returned).
+ */
+export const paymentShareRefundedV1 = defineEvent(
+  'payment.share-refunded.v1',
+  z.object({
+    ...shareRef,
+    outcome: z.enum(['REFUNDED', 'VOIDED', 'RELEASED']),
+    /** Whole won returned; 0 when VOIDED. */
+    refundedAmount: z.number().int().nonnegative(),
+    completedAt: z.iso.datetime(),
+  }),
+)
+
+/** The round's shares are in the leader's wallet. `shareIds` are the shares released. */
+export const paymentShareReleasedV1 = defineEvent(
+  'payment.share-released.v1',
+  z.object({
+    roundId: z.uuid(),
+    partyId: z.uuid(),
+    leaderId: z.uuid(),
+    shareIds: z.array(z.uuid()),
+    /** Whole won moved to the leader. */
+    amount: z.number().int().nonnegative(),
+    releasedAt: z.iso.datetime(),
+  }),
+)
+
+export const SHARE_PAYMENT_COMMANDS = [
+  paymentShareChargeRequestedV1,
+  paymentShareRefundRequestedV1,
+  paymentShareReleaseRequestedV1,
+] as const
+export const SHARE_PAYMENT_REPLIES = [
+  paymentShareChargedV1,
+  paymentShareChargeFailedV1,
+  paymentShareRefundedV1,
+  paymentShareReleasedV1,
+] as const

@@ -5,8 +5,8 @@
 import { v7 as uuidv7 } from 'uuid'
 import type { PaymentTx } from '../database.ts'
 
-export type AccountKind = 'USER_WALLET' | 'SELLER_PAYABLE' | 'TOPUP_CLEARING' | 'PG_CLEARING'
-export type LedgerKind = 'TOPUP' | 'PAYMENT' | 'REFUND'
+export type AccountKind = 'USER_WALLET' | 'SELLER_PAYABLE' | 'TOPUP_CLEARING' | 'PG_CLEARING' | 'PARTY_ESCROW'
+export type LedgerKind = 'TOPUP' | 'PAYMENT' | 'REFUND' | 'SHARE_CHARGE' | 'SHARE_REFUND' | 'SHARE_RELEASE'
 
 /** Owner of the system accounts (top-up and provider clearing). */
 export const SYSTEM_OWNER = '00000000-0000-0000-0000-000000000000'
@@ -18,6 +18,7 @@ export interface AccountRef {
 
 export const wallet = (userId: string): AccountRef => ({ kind: 'USER_WALLET', ownerId: userId })
 export const sellerPayable = (sellerId: string): AccountRef => ({ kind: 'SELLER_PAYABLE', ownerId: sellerId })
+export const partyEscrow = (partyId: string): AccountRef => ({ kind: 'PARTY_ESCROW', ownerId: partyId })
 export const topUpClearing: AccountRef = { kind: 'TOPUP_CLEARING', ownerId: SYSTEM_OWNER }
 export const pgClearing: AccountRef = { kind: 'PG_CLEARING', ownerId: SYSTEM_OWNER }
 
@@ -47,7 +48,11 @@ const KIND_RANK: Record<AccountKind, number> = {
   SELLER_PAYABLE: 1,
   TOPUP_CLEARING: 2,
   PG_CLEARING: 3,
+  PARTY_ESCROW: 4,
 }
+
+/** Accounts that refuse to go below zero: a wallet, and a party's escrow (it pays out only what it collected). */
+const GUARDED = new Set<AccountKind>(['USER_WALLET', 'PARTY_ESCROW'])
 
 const accountKey = (a: AccountRef) => `${a.kind}:${a.ownerId}`
 
@@ -112,7 +117,7 @@ async function move(
   delta: bigint,
 ): Promise<bigint | null> {
   const applied = await applyAndRecord(tx, transactionId, account, delta)
-  if (applied !== null || (delta < 0n && account.kind === 'USER_WALLET')) return applied
+  if (applied !== null || (delta < 0n && GUARDED.has(account.kind))) return applied
   await tx.$executeRaw`
     INSERT INTO accounts (id, kind, owner_id)
     VALUES (${uuidv7()}::uuid, ${account.kind}::"AccountKind", ${account.ownerId}::uuid)
@@ -130,7 +135,7 @@ async function applyAndRecord(
     WITH moved AS (
       UPDATE accounts SET balance = balance + ${delta}, updated_at = now()
       WHERE kind = ${account.kind}::"AccountKind" AND owner_id = ${account.ownerId}::uuid
-        AND (kind <> 'USER_WALLET' OR balance + ${delta} >= 0)
+        AND (kind NOT IN ('USER_WALLET', 'PARTY_ESCROW') OR balance + ${delta} >= 0)
       RETURNING id, balance
     )
     INSERT INTO ledger_entries (id, transaction_id, account_id, amount, balance_after)

@@ -39,7 +39,7 @@ export const chargeWalletSchema = {
 export const walletEntrySchema = z.object({
   id: z.uuid(),
   transactionId: z.uuid(),
-  kind: z.enum(['TOPUP', 'PAYMENT', 'REFUND']),
+  kind: z.enum(['TOPUP', 'PAYMENT', 'REFUND', 'SHARE_CHARGE', 'SHARE_REFUND', 'SHARE_RELEASE']),
   /** Positive into the wallet, negative out of it. */
   amount: z.number().int(),
   balanceAfter: z.number().int(),
