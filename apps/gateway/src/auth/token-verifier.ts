@@ -66,25 +66,6 @@ export class TokenVerifier {
     return identity
   }
 
-  /**
-   * The subject of a token whose header and claims would pass verification (ES256, a kid in the
-   * JWKS, issuer, audience, not expired), without checking its signature: enough to decide an
-   * answer that reveals nothing and changes nothing, never to act on anyone's behalf.
-   */
-  plausibleSubject(token: string): string | undefined {
-    try {
-      const header = decodeProtectedHeader(token)
-      if (header.alg !== 'ES256' || !this.jwks.hasKid(header.kid)) return undefined
-      const claims = decodeJwt(token)
-      const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud]
-      if (claims.iss !== this.options.issuer || !audiences.includes(this.options.audience)) return undefined
-      if (typeof claims.exp !== 'number' || claims.exp * 1000 <= Date.now()) return undefined
-      return typeof claims.sub === 'string' ? claims.sub : undefined
-    } catch {
-      return undefined
-    }
-  }
-
   async #verifySignature(token: string) {
     try {
       return await this.#jwtVerify(token)

@@ -1,10 +1,10 @@
 // Answers at the edge a purchase (`POST /api/orders`) the gateway knows the order service would
 // refuse: the deal is sold out or not open. Only a request the order service would otherwise
-// accept as well formed is answered here (a bearer token whose claims check out, a valid body and
-// Idempotency-Key); anything else is forwarded so that the service's own answer (401, 400, ...)
-// stands. The token's signature (an ES256 verification, the largest cost of a request) is checked
-// only for purchases that are forwarded: an edge answer tells nothing that the public stock
-// endpoint does not, and changes nothing. A retry whose Idempotency-Key this process already
+// accept as well formed is answered here (a verified bearer token, a valid body and
+// Idempotency-Key); anything else is forwarded so that the service's own answer (400, ...)
+// stands. The token is verified, signature included, before any answer: the edge answers only
+// callers the gateway would let through (the token cache spares a retry the verification). A
+// retry whose Idempotency-Key this process already
 // forwarded is forwarded again, so it gets its first answer replayed (possibly the 201 of the
 // order that took the last unit) rather than SOLD_OUT.
 import fp from 'fastify-plugin'
@@ -13,7 +13,6 @@ import { LRUCache } from 'lru-cache'
 import { z } from 'zod'
 import { PROBLEM_CONTENT_TYPE, paymentMethodSchema } from '@deals/contracts'
 import { problemFor } from '@deals/service-kit'
-import type { TokenVerifier } from '../auth/token-verifier.ts'
 import type { DealEdgeState } from './deal-edge-state.ts'
 
 // The order service's own refusals, sent as the errors plugin would send them, without the cost
@@ -37,7 +36,6 @@ const PLACE_ORDER_PATHS = new Set(['/api/orders', '/api/orders/'])
 
 export interface EdgeAnswersOptions {
   state: DealEdgeState
-  tokens: TokenVerifier
   /** How many forwarded (buyer, Idempotency-Key) pairs are remembered, and for how long. */
   rememberedKeys: number
   rememberKeysMs: number
@@ -63,12 +61,11 @@ function placement(request: FastifyRequest, buyer: string | undefined) {
 }
 
 export const edgeAnswers = fp<EdgeAnswersOptions>(
-  async (app, { state, tokens, rememberedKeys, rememberKeysMs }) => {
+  async (app, { state, rememberedKeys, rememberKeysMs }) => {
     const forwarded = new LRUCache<string, true>({ max: rememberedKeys, ttl: rememberKeysMs })
     app.addHook('preHandler', async (request, reply) => {
-      const deferred = request.deferredToken
-      const buyer = deferred === undefined ? request.identity?.userId : tokens.plausibleSubject(deferred)
-      const purchase = placement(request, buyer)
+      await app.authenticate(request)
+      const purchase = placement(request, request.identity?.userId)
       const refusal = purchase && state.refusal(purchase.dealId, Date.now())
       if (refusal && !forwarded.has(purchase.retryKey)) {
         app.gatewayMetrics.edgeAnswers.inc({ code: refusal })
@@ -77,7 +74,6 @@ export const edgeAnswers = fp<EdgeAnswersOptions>(
           .type(PROBLEM_CONTENT_TYPE)
           .send({ ...REFUSALS[refusal], instance: request.url })
       }
-      await app.authenticate(request)
       if (purchase) forwarded.set(purchase.retryKey, true)
     })
   },
