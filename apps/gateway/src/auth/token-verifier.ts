@@ -2,7 +2,7 @@
 // verified tokens until they expire: a buyer retrying with the same token costs a hash and a
 // lookup instead of an ES256 verification. A cached token dies with its signing key.
 import { createHash } from 'node:crypto'
-import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose'
+import { errors, jwtVerify, type JWTPayload } from 'jose'
 import { LRUCache } from 'lru-cache'
 import { identitySchema, type Identity } from '@deals/contracts'
 import type { JwksStore } from './jwks-store.ts'
