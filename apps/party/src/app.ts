@@ -11,6 +11,7 @@ import { outboxRelayPlugin } from './plugins/outbox-relay.ts'
 import { marketConsumerPlugin } from './plugins/market-consumer.ts'
 import { chatPlugin } from './plugins/chat.ts'
 import { partyDomainPlugin } from './plugins/party-domain.ts'
+import { shareReplyConsumerPlugin } from './plugins/share-payment-replies.ts'
 import { partyRoutes } from './routes/parties/routes.ts'
 import { chatRoutes } from './routes/chat/routes.ts'
 import { penaltyRoutes } from './routes/penalties/routes.ts'
@@ -57,6 +58,7 @@ export const partyApp = fp<PartyAppOptions>(
     await app.register(marketConsumerPlugin)
     await app.register(chatPlugin, { config })
     await app.register(partyDomainPlugin, { config })
+    await app.register(shareReplyConsumerPlugin)
 
     await app.register(partyRoutes)
     await app.register(chatRoutes, { pingIntervalMs: config.CHAT_PING_INTERVAL_MS })

@@ -29,6 +29,11 @@ export const LeaderCannotLeave = defineError(
   409,
   'The leader cannot leave the party; cancel it instead',
 )
+export const PartyPaid = defineError(
+  'PARTY_PAID',
+  409,
+  "The members' shares are paid to the leader; the party can no longer be left or cancelled",
+)
 export const NotMember = defineError('NOT_A_MEMBER', 403, 'Only members of the party may do this')
 export const NotLeader = defineError('NOT_THE_LEADER', 403, 'Only the leader of the party may do this')
 

@@ -75,7 +75,7 @@ describe('events the party service publishes', () => {
     const full = await client(t)('POST', `/parties/${party.id}/join`, { as: buyerIdentity() })
     assert.equal(full.statusCode, 409)
     const rows = await t.sql<{ event_name: string }>(
-      `SELECT event_name FROM outbox_messages WHERE payload->>'partyId' = $1 ORDER BY event_name`,
+      `SELECT event_name FROM outbox_messages WHERE payload->>'partyId' = $1 AND event_name LIKE 'party.%' ORDER BY event_name`,
       [party.id],
     )
     assert.deepEqual(

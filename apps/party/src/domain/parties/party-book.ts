@@ -21,6 +21,13 @@ import {
   PartyNotFound,
   TooManyPenalties,
 } from '../party-errors.ts'
+import {
+  lockPartyRow,
+  paymentOf,
+  settleBeforeChange,
+  startRound,
+  type PaymentView,
+} from '../payments/party-payments.ts'
 import { checkPartyTimes } from './party-terms.ts'
 import type { PartyExpiry } from './party-expiry.ts'
 import { publishCreated, publishMembership, publishOutcome } from './party-events.ts'
@@ -89,10 +96,12 @@ export class PartyBook {
     })
   }
 
-  async get(partyId: string): Promise<PartyView> {
+  /** The party; its members (`viewerId`) also see its payment round and shares. */
+  async get(partyId: string, viewerId?: string): Promise<PartyView & { payment?: PaymentView | null }> {
     const party = await this.db.party.findUnique({ where: { id: partyId }, include: { market: true } })
     if (!party) throw PartyNotFound()
-    return partyView(party)
+    if (!viewerId || !(await isMember(this.db, partyId, viewerId))) return partyView(party)
+    return { ...partyView(party), payment: await paymentOf(this.db, partyId) }
   }
 
   async join(userId: string, partyId: string, now = new Date()): Promise<PartyView> {
@@ -115,7 +124,10 @@ export class PartyBook {
         include: { market: true },
       })
       await publishMembership(tx, partyJoinedV1, joined, userId)
-      if (fills) await publishOutcome(tx, partyFilledV1, joined)
+      if (fills) {
+        await publishOutcome(tx, partyFilledV1, joined)
+        await startRound(tx, joined)
+      }
       return partyView(joined)
     }, PARTY_LOCK_TRANSACTION)
   }
@@ -127,6 +139,7 @@ export class PartyBook {
       if (!(await isMember(tx, partyId, userId))) throw NotMember()
       refuseIfClosed(party)
       if (party.deadline.getTime() <= now.getTime()) throw DeadlinePassed()
+      if (party.status === 'FILLED') await settleBeforeChange(tx, partyId, 'MEMBER_LEFT')
 
       await tx.partyMember.delete({ where: { partyId_userId: { partyId, userId } } })
       const reopens = party.status === 'FILLED'
@@ -151,6 +164,7 @@ export class PartyBook {
       if (party.leaderId !== userId) throw NotLeader()
       refuseIfClosed(party)
       if (party.meetAt.getTime() <= now.getTime()) throw MeetingPassed()
+      if (party.status === 'FILLED') await settleBeforeChange(tx, partyId, 'PARTY_CANCELLED')
       const cancelled = await tx.party.update({
         where: { id: partyId },
         data: { status: 'CANCELLED', version: { increment: 1 } },
@@ -194,10 +208,7 @@ export class PartyBook {
 
 /** Takes the party's row lock for the rest of the transaction, then reads it. */
 async function lockParty(tx: PartyTx, partyId: string): Promise<PartyWithMarket> {
-  const locked = await tx.$queryRaw<
-    { id: string }[]
-  >`SELECT id FROM parties WHERE id = ${partyId}::uuid FOR UPDATE`
-  if (locked.length === 0) throw PartyNotFound()
+  if (!(await lockPartyRow(tx, partyId))) throw PartyNotFound()
   return tx.party.findUniqueOrThrow({ where: { id: partyId }, include: { market: true } })
 }
 
@@ -206,6 +217,6 @@ function refuseIfClosed(party: Party): void {
   if (party.status === 'EXPIRED') throw PartyExpired()
 }
 
-async function isMember(tx: PartyTx, partyId: string, userId: string): Promise<boolean> {
+async function isMember(tx: PartyTx | PartyDb, partyId: string, userId: string): Promise<boolean> {
   return (await tx.partyMember.count({ where: { partyId, userId } })) > 0
 }

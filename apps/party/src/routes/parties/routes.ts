@@ -29,7 +29,9 @@ export const partyRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/parties/nearby', { schema: nearbyPartiesSchema }, async (request) => nearby.find(request.query))
 
-  app.get('/parties/:id', { schema: getPartySchema }, async (request) => parties.get(request.params.id))
+  app.get('/parties/:id', { schema: getPartySchema }, async (request) =>
+    parties.get(request.params.id, request.identity?.userId),
+  )
 
   app.get('/me/parties', { schema: myPartiesSchema, preHandler: requireUser }, async (request) =>
     parties.mine(requireIdentity(request).userId, request.query),

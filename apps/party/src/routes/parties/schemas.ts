@@ -83,11 +83,29 @@ export const nearbyPartiesSchema = {
   response: { 200: pageOf(nearbyPartySchema), ...problemResponses(400, 401) },
 }
 
+const paymentSchema = z
+  .object({
+    roundId: z.uuid(),
+    status: z.enum(['COLLECTING', 'RELEASING', 'PAID', 'ABANDONED']),
+    shares: z.array(
+      z.object({
+        userId: z.uuid(),
+        amount: z.number().int().describe('Whole won'),
+        status: z.enum(['PENDING', 'CHARGED', 'FAILED', 'REFUNDING', 'REFUNDED', 'VOIDED', 'RELEASED']),
+      }),
+    ),
+  })
+  .nullable()
+  .describe("The latest payment round of the members' shares; only members see it, null before any")
+
 export const getPartySchema = {
   tags: ['parties'],
-  summary: 'One party',
+  summary: 'One party; its members also see the payment of their shares',
   params: partyParams,
-  response: { 200: partySchema, ...problemResponses(400, 401, 404) },
+  response: {
+    200: partySchema.extend({ payment: paymentSchema.optional() }),
+    ...problemResponses(400, 401, 404),
+  },
 }
 
 export const myPartiesSchema = {
