@@ -194,6 +194,27 @@ describe('share payments of a filled party', () => {
     assert.equal((await read(party.id, b!)).status, 'OPEN')
   })
 
+  test('a member who cannot pay after the deadline leaves the party EXPIRED, not open', async () => {
+    const deadline = Date.now() + 2_000
+    const party = await makeParty(t, marketId, {
+      capacity: 2,
+      pricePerPerson: 1_000,
+      deadline: new Date(deadline).toISOString(),
+    })
+    const [poor] = members(1, 0)
+    payments.holdRepliesOf(poor!.userId)
+    await joinAll(t, party.id, [poor!])
+    await payments.waitForCommands(party.id, 'payment.share-charge-requested.v1', 1)
+    // The expiry job runs at the deadline and leaves the FILLED party alone.
+    await new Promise((resolve) => setTimeout(resolve, deadline - Date.now() + 1_000))
+    payments.deliverHeld(poor!.userId)
+    await until('party expired', async () => (await read(party.id, party.leader)).status === 'EXPIRED')
+    const expired = await outbox(party.id, 'party.expired.v1')
+    assert.equal(expired.length, 1)
+    assert.deepEqual(expired[0]?.payload.memberIds, [party.leader.userId])
+    assert.equal((await read(party.id, party.leader)).memberCount, 1)
+  })
+
   test('a party without a price fills without any payment', async () => {
     const party = await makeParty(t, marketId, { capacity: 2, pricePerPerson: 0 })
     const [a] = members(1, 0)
