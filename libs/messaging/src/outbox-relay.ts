@@ -66,6 +66,9 @@ export class OutboxRelay {
     this.published = outboxPublishedCounter(options.registry)
     this.failures = outboxFailureCounter(options.registry)
     outboxLagGauge(options.registry, () => this.lagSeconds())
+    // An idle client of the pool losing its connection (PostgreSQL restarted, the database
+    // dropped) is an 'error' on the pool: without a listener it would end the process.
+    options.pool.on('error', (err) => this.logger.warn({ err }, 'outbox pool lost an idle connection'))
   }
 
   start(): void {
