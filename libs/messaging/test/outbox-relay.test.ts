@@ -121,6 +121,17 @@ describe('outbox relay', () => {
     }
   })
 
+  test('an idle pool connection that dies (a PostgreSQL restart) is logged, not fatal to the process', async () => {
+    const pool = env.pool()
+    const warnings: string[] = []
+    const logger = { warn: (_: object, msg: string) => void warnings.push(msg), error() {}, info() {} }
+    new OutboxRelay({ connection, pool, producer: 'order', logger })
+    assert.doesNotThrow(() =>
+      pool.emit('error', new Error('terminating connection due to administrator command')),
+    )
+    assert.deepEqual(warnings, ['outbox pool lost an idle connection'])
+  })
+
   test('two relays running concurrently on one outbox publish each row once', async () => {
     const collector = await collectMessages(connection, 'deal.opened.v1')
     const relays = [1, 2].map(
