@@ -24,6 +24,10 @@ export const partyConfigShape = {
   CHAT_HISTORY_SIZE: positiveInt(50),
   /** Pings keep idle chats open through proxies and find dead peers. */
   CHAT_PING_INTERVAL_MS: positiveInt(30_000),
+  /** A share payment command unanswered this long is sent again by the sweep. */
+  SHARE_RESEND_AFTER_SECONDS: positiveInt(300),
+  /** When the sweep of unanswered share payment commands runs. */
+  SHARE_SWEEP_CRON: z.string().default('* * * * *'),
 }
 
 export type PartyConfig = z.infer<z.ZodObject<typeof partyConfigShape>>

@@ -11,7 +11,6 @@ import {
   SHARE_PAYMENT_REPLIES,
 } from '@deals/contracts'
 import { PARTY_LOCK_TRANSACTION } from '../domain/database.ts'
-import { PartyPayments } from '../domain/payments/party-payments.ts'
 
 export const SHARE_REPLIES_CONSUMER = 'party.share-payment-replies'
 
@@ -25,14 +24,7 @@ const replySchema = z.discriminatedUnion('name', [
 export const shareReplyConsumerPlugin = fp(
   async (app) => {
     const log = app.log.child({ component: SHARE_REPLIES_CONSUMER })
-    const payments = new PartyPayments(
-      (partyId, userId) =>
-        void app.partyChat.hub
-          .removeMembers(partyId, [userId])
-          .catch((err: Error) =>
-            log.warn({ err: err.message, partyId }, 'could not end chats of a removed member'),
-          ),
-    )
+    const { payments } = app.partyDomain
     const consumer = await consume({
       connection: app.partyAmqp,
       db: app.partyDb,
@@ -60,6 +52,6 @@ export const shareReplyConsumerPlugin = fp(
   {
     name: 'party-share-reply-consumer',
     fastify: '5.x',
-    dependencies: ['party-database', 'party-outbox-relay', 'party-chat'],
+    dependencies: ['party-database', 'party-outbox-relay', 'party-domain'],
   },
 )

@@ -215,6 +215,24 @@ describe('share payments of a filled party', () => {
     assert.equal((await read(party.id, party.leader)).memberCount, 1)
   })
 
+  test('the sweep sends an unanswered charge again, and the share is taken once', async () => {
+    const party = await makeParty(t, marketId, { capacity: 2, pricePerPerson: 1_000 })
+    const [member] = members(1, 1_000)
+    payments.ignoreCommandsOf(member!.userId)
+    await joinAll(t, party.id, [member!])
+    await payments.waitForCommands(party.id, 'payment.share-charge-requested.v1', 1)
+    const { payments: partyPayments } = t.app.partyDomain
+    assert.equal(await partyPayments.resendUnanswered(60_000), 0, 'not yet waited long enough')
+    await new Promise((resolve) => setTimeout(resolve, 1_100))
+    payments.ignoreCommandsOf(member!.userId, false)
+    assert.equal(await partyPayments.resendUnanswered(1_000), 1)
+    await until('party paid', async () => (await read(party.id, member!)).payment?.status === 'PAID')
+    assert.equal(payments.commandsFor(party.id, 'payment.share-charge-requested.v1').length, 2)
+    assert.equal(payments.balanceOf(member!.userId), 0)
+    assert.equal(payments.balanceOf(party.leader.userId), 1_000)
+    assert.equal(await partyPayments.resendUnanswered(0), 0, 'nothing left waiting')
+  })
+
   test('a party without a price fills without any payment', async () => {
     const party = await makeParty(t, marketId, { capacity: 2, pricePerPerson: 0 })
     const [a] = members(1, 0)

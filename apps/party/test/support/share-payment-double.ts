@@ -2,7 +2,8 @@
 // the test's vhost and answers as the real service would (one share per share id, wallets that
 // refuse what they do not cover, a refund before the charge voids the share), with replies
 // published to the event exchange as its relay would. Replies can be held per member (the charge
-// is applied, its answer waits) and delivered twice under one message id plus once under another.
+// is applied, its answer waits) and delivered twice under one message id plus once under another;
+// a member's commands can be lost.
 import { randomUUID } from 'node:crypto'
 import { waitUntil } from '@deals/messaging/testing'
 import { assertEventExchange, DEFAULT_EXCHANGE, openAmqpConnection } from '@deals/messaging'
@@ -44,6 +45,7 @@ export async function startSharePaymentDouble(t: TestPartyApp) {
   const commands: ReceivedCommand[] = []
   const held = new Map<string, (() => void)[]>()
   const holding = new Set<string>()
+  const ignoring = new Set<string>()
   let duplicate = false
 
   function publish(name: string, payload: object, id: string = randomUUID()): void {
@@ -142,6 +144,7 @@ export async function startSharePaymentDouble(t: TestPartyApp) {
     if (!msg) return
     const envelope = JSON.parse(msg.content.toString('utf8')) as ReceivedCommand
     commands.push({ name: envelope.name, payload: envelope.payload })
+    if (envelope.payload.userId && ignoring.has(envelope.payload.userId)) return channel.ack(msg)
     if (envelope.name === paymentShareChargeRequestedV1.name) charge(envelope.payload as unknown as Charge)
     else if (envelope.name === paymentShareRefundRequestedV1.name)
       refund(envelope.payload as unknown as Refund)
@@ -154,6 +157,9 @@ export async function startSharePaymentDouble(t: TestPartyApp) {
     setBalance: (userId: string, won: number) => void balances.set(userId, won),
     /** Every later reply is published twice under one message id and once more under another. */
     duplicateReplies: (on: boolean) => void (duplicate = on),
+    /** Takes the member's commands off the queue without applying or answering them (lost). */
+    ignoreCommandsOf: (userId: string, on = true) =>
+      void (on ? ignoring.add(userId) : ignoring.delete(userId)),
     /** Applies the member's commands but keeps their replies until `deliverHeld`. */
     holdRepliesOf: (userId: string) => void holding.add(userId),
     deliverHeld(userId: string): void {

@@ -21,7 +21,7 @@ import {
   type ShareRefundReason,
 } from '@deals/contracts'
 import type { Party, PartyShare, PaymentRound } from '../../generated/prisma/client.ts'
-import type { PartyTx } from '../database.ts'
+import { PARTY_LOCK_TRANSACTION, type PartyDb, type PartyTx } from '../database.ts'
 import { PartyPaid } from '../party-errors.ts'
 import { publishOutcome } from '../parties/party-events.ts'
 
@@ -68,19 +68,7 @@ export async function startRound(tx: PartyTx, party: Party): Promise<void> {
     },
     include: { shares: true },
   })
-  const requestedAt = new Date().toISOString()
-  for (const share of round.shares) {
-    const payload: EventPayload<typeof paymentShareChargeRequestedV1> = {
-      shareId: share.id,
-      roundId: round.id,
-      partyId: party.id,
-      userId: share.userId,
-      leaderId: party.leaderId,
-      amount: share.amount,
-      requestedAt,
-    }
-    await enqueue(tx, { name: paymentShareChargeRequestedV1.name, payload })
-  }
+  for (const share of round.shares) await requestCharge(tx, party, round, share)
 }
 
 /**
@@ -113,8 +101,60 @@ export async function paymentOf(tx: PartyTx, partyId: string): Promise<PaymentVi
   }
 }
 
+/** Rounds and shares resent per run of the sweep; the next run takes the rest. */
+const SWEEP_BATCH = 200
+
 export class PartyPayments {
-  constructor(private readonly memberRemoved?: MemberRemoved) {}
+  constructor(
+    private readonly db: PartyDb,
+    private readonly memberRemoved?: MemberRemoved,
+  ) {}
+
+  /**
+   * Sends again the commands that have waited `olderThanMs` for an answer (a charge or refund of a
+   * share, a round's release), as new messages: the payment service answers per share and round, so
+   * a repeat moves no money and answers with the current outcome. Each resend re-reads the state
+   * under the party's lock (a reply, or another replica's sweep, may have come first) and restarts
+   * its wait.
+   */
+  async resendUnanswered(olderThanMs: number, now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - olderThanMs)
+    const shares = await this.db.partyShare.findMany({
+      where: { state: { in: ['PENDING', 'REFUNDING'] }, updatedAt: { lt: cutoff } },
+      include: { round: { include: { party: true } } },
+      orderBy: { updatedAt: 'asc' },
+      take: SWEEP_BATCH,
+    })
+    const rounds = await this.db.paymentRound.findMany({
+      where: { state: 'RELEASING', updatedAt: { lt: cutoff } },
+      orderBy: { updatedAt: 'asc' },
+      take: SWEEP_BATCH,
+    })
+    let resent = 0
+    for (const { id, round } of shares)
+      await this.db.$transaction(async (tx) => {
+        await lockPartyRow(tx, round.partyId)
+        const share = await tx.partyShare.findUniqueOrThrow({ where: { id } })
+        if (share.updatedAt >= cutoff) return
+        if (share.state === 'PENDING') await requestCharge(tx, round.party, round, share)
+        else if (share.state === 'REFUNDING')
+          await requestRefunds(tx, round, [share], 'MEMBER_PAYMENT_FAILED')
+        else return
+        resent++
+      }, PARTY_LOCK_TRANSACTION)
+    for (const { id, partyId } of rounds)
+      await this.db.$transaction(async (tx) => {
+        await lockPartyRow(tx, partyId)
+        const round = await tx.paymentRound.findUniqueOrThrow({
+          where: { id },
+          include: { shares: true, party: true },
+        })
+        if (round.state !== 'RELEASING' || round.updatedAt >= cutoff) return
+        await requestRelease(tx, round)
+        resent++
+      }, PARTY_LOCK_TRANSACTION)
+    return resent
+  }
 
   async charged(tx: PartyTx, reply: ShareCharged): Promise<void> {
     const share = await this.lockedShare(tx, reply)
@@ -130,14 +170,7 @@ export class PartyPayments {
     }
     if (round.shares.some((s) => s.state !== 'CHARGED')) return
     await tx.paymentRound.update({ where: { id: round.id }, data: { state: 'RELEASING' } })
-    const payload: EventPayload<typeof paymentShareReleaseRequestedV1> = {
-      roundId: round.id,
-      partyId: round.partyId,
-      leaderId: round.party.leaderId,
-      shareIds: round.shares.map((s) => s.id),
-      requestedAt: new Date().toISOString(),
-    }
-    await enqueue(tx, { name: paymentShareReleaseRequestedV1.name, payload })
+    await requestRelease(tx, round)
   }
 
   async chargeFailed(tx: PartyTx, reply: ShareChargeFailed): Promise<void> {
@@ -241,6 +274,38 @@ async function abandon(tx: PartyTx, round: PaymentRound, reason: ShareRefundReas
     where: { roundId: round.id, state: { in: ['PENDING', 'CHARGED'] } },
   })
   await requestRefunds(tx, round, shares, reason)
+}
+
+/** Sends (or sends again) the share's charge command; a resend restarts the share's wait. */
+async function requestCharge(
+  tx: PartyTx,
+  party: Party,
+  round: PaymentRound,
+  share: PartyShare,
+): Promise<void> {
+  await tx.partyShare.update({ where: { id: share.id }, data: { updatedAt: new Date() } })
+  const payload: EventPayload<typeof paymentShareChargeRequestedV1> = {
+    shareId: share.id,
+    roundId: round.id,
+    partyId: party.id,
+    userId: share.userId,
+    leaderId: party.leaderId,
+    amount: share.amount,
+    requestedAt: new Date().toISOString(),
+  }
+  await enqueue(tx, { name: paymentShareChargeRequestedV1.name, payload })
+}
+
+async function requestRelease(tx: PartyTx, round: PaymentRound & { party: Party; shares: PartyShare[] }) {
+  await tx.paymentRound.update({ where: { id: round.id }, data: { updatedAt: new Date() } })
+  const payload: EventPayload<typeof paymentShareReleaseRequestedV1> = {
+    roundId: round.id,
+    partyId: round.partyId,
+    leaderId: round.party.leaderId,
+    shareIds: round.shares.map((s) => s.id),
+    requestedAt: new Date().toISOString(),
+  }
+  await enqueue(tx, { name: paymentShareReleaseRequestedV1.name, payload })
 }
 
 async function requestRefunds(
