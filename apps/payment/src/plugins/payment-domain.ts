@@ -103,7 +103,7 @@ export const paymentDomainPlugin = fp<PaymentDomainOptions>(
     app.decorate('paymentDomain', {
       wallets: new Wallets({ db, idempotency, metrics, topUpMaxAmount: config.WALLET_TOPUP_MAX_AMOUNT }),
       commands: new SagaCommands({ jobs, metrics }),
-      shares: new SharePayments(),
+      shares: new SharePayments(metrics),
       pg,
       payments: new PaymentQueries(db),
       settlements,

@@ -92,6 +92,8 @@ describe('party share payments', () => {
     assert.equal(await walletBalance(t, round.leaderId), 4_500)
     await assertLedgerBalanced(t)
     await assertEscrowsNotNegative()
+    const metrics = await t.app.inject({ method: 'GET', url: '/metrics' })
+    assert.match(metrics.body, /^payment_share_payments_total\{[^}]*outcome="released"[^}]*\} 3$/m)
   })
 
   test('a share the wallet does not cover fails with INSUFFICIENT_BALANCE and moves nothing', async () => {

@@ -1,5 +1,5 @@
 // Product metrics of the payment service, in the service's registry: payments by method and
-// outcome, wallet top-ups, refunds, calls to the payment provider, settlement runs, and payments
+// outcome, wallet top-ups, refunds, party shares, calls to the payment provider, settlement runs, and payments
 // stuck between provider steps (read from PostgreSQL at scrape time).
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
 
@@ -12,6 +12,8 @@ export interface PaymentMetrics {
   /** One provider operation (retries included); outcome: ok, declined, unavailable. */
   providerCall(operation: string, outcome: string, durationMs: number): void
   settlementRun(sellers: number): void
+  /** Party share payments settled; outcome: charged, failed, refunded, voided, released. */
+  share(outcome: string, count?: number): void
 }
 
 /** Payments waiting on the provider for longer than they should, by state. */
@@ -67,7 +69,14 @@ export function paymentMetrics(registry: Registry, stuckPayments: StuckPayments)
     help: 'Seller-days written by settlement runs',
     registers: [registry],
   })
+  const shares = new Counter({
+    name: 'payment_share_payments_total',
+    help: 'Party share payments by outcome (charged, failed, refunded, voided, released)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  })
   return {
+    share: (outcome, count = 1) => shares.inc({ outcome }, count),
     payment: (method, outcome) => payments.inc({ method: method.toLowerCase(), outcome }),
     walletTopUp: (amount) => {
       topUps.inc()

@@ -19,6 +19,7 @@ import {
 import type { SharePayment } from '../../generated/prisma/client.ts'
 import type { PaymentTx } from '../database.ts'
 import { book, partyEscrow, SYSTEM_OWNER, wallet } from '../ledger/ledger.ts'
+import type { PaymentMetrics } from '../payments/payment-metrics.ts'
 
 export type ShareChargeCommand = EventPayload<typeof paymentShareChargeRequestedV1>
 export type ShareRefundCommand = EventPayload<typeof paymentShareRefundRequestedV1>
@@ -30,6 +31,8 @@ const FAILURE_MESSAGES: Record<ShareChargeFailureCode, string> = {
 }
 
 export class SharePayments {
+  constructor(private readonly metrics: PaymentMetrics) {}
+
   async charge(tx: PaymentTx, command: ShareChargeCommand): Promise<void> {
     const { created, share } = await insertOrLockShare(tx, {
       shareId: command.shareId,
@@ -53,9 +56,11 @@ export class SharePayments {
         where: { id: share.id },
         data: { state: 'FAILED', failureCode: 'INSUFFICIENT_BALANCE', failedAt: new Date() },
       })
+      this.metrics.share('failed')
       return replyChargeFailed(tx, failed, 'INSUFFICIENT_BALANCE')
     }
     const charged = await tx.sharePayment.update({ where: { id: share.id }, data: { chargedAt: new Date() } })
+    this.metrics.share('charged')
     await replyCharged(tx, charged)
   }
 
@@ -72,7 +77,10 @@ export class SharePayments {
       state: 'VOIDED',
       voidedAt: now,
     })
-    if (created) return replyRefunded(tx, share)
+    if (created) {
+      this.metrics.share('voided')
+      return replyRefunded(tx, share)
+    }
     if (share.state !== 'CHARGED') return replyRefunded(tx, share)
     await book(tx, {
       kind: 'SHARE_REFUND',
@@ -85,6 +93,7 @@ export class SharePayments {
       where: { id: share.id },
       data: { state: 'REFUNDED', refundedAt: now },
     })
+    this.metrics.share('refunded')
     await replyRefunded(tx, refunded)
   }
 
@@ -116,6 +125,7 @@ export class SharePayments {
         where: { id: { in: charged.map((s) => s.id) } },
         data: { state: 'RELEASED', releasedAt: now },
       })
+      this.metrics.share('released', charged.length)
     }
     const released = shares.filter((s) => s.state === 'CHARGED' || s.state === 'RELEASED')
     const payload: EventPayload<typeof paymentShareReleasedV1> = {
