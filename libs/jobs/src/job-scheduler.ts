@@ -186,11 +186,17 @@ export class JobScheduler {
     for (const definition of this.#definitions.values()) {
       for (let i = 0; i < definition.options.concurrency; i++) {
         if (this.#shutdown) return
-        await this.#boss.work<Envelope<unknown>>(
+        let workerId: string | undefined
+        workerId = await this.#boss.work<Envelope<unknown>>(
           definition.name,
           { batchSize: 1, pollingIntervalSeconds: this.#pollingIntervalSeconds, includeMetadata: true },
           async ([job]) => {
-            if (job) await this.#run(definition, job)
+            if (!job) return
+            await this.#run(definition, job)
+            // pg-boss waits out the polling interval after every fetch, even one that found a job:
+            // a worker with work looks again at once, so a backlog drains at the handlers' pace
+            // instead of one job per worker per interval.
+            if (workerId) this.#boss.notifyWorker(workerId)
           },
         )
       }

@@ -141,6 +141,29 @@ describe('job scheduler', () => {
     assert.doesNotMatch(exposition, /[{,]job="/)
   })
 
+  test('a worker that finds a job looks for the next at once: a backlog does not wait a polling interval per job', async () => {
+    const ran: number[] = []
+    const define = (work: boolean) => {
+      const s = new JobScheduler({
+        databaseUrl: database.url,
+        pollingIntervalSeconds: 20,
+        stopTimeoutMs: 1000,
+        work,
+      })
+      s.define('backlog', async (data: { n: number }) => void ran.push(data.n), { concurrency: 1 })
+      schedulers.push(s)
+      return s
+    }
+    const sender = define(false)
+    await sender.start()
+    for (let n = 1; n <= 5; n++) await sender.runSoon('backlog', { n })
+    // One worker polling every 20 s takes the first job at its first poll; without looking again
+    // at once it would need another 80 s for the other four.
+    await define(true).start()
+    await until(() => ran.length === 5, 15_000)
+    assert.deepEqual([...ran].sort(), [1, 2, 3, 4, 5])
+  })
+
   test('a second job with the same key is dropped', async () => {
     const ran: number[] = []
     const s = scheduler('keyed', async (data) => void ran.push(data.n), false)
