@@ -186,8 +186,8 @@ export class JobScheduler {
     for (const definition of this.#definitions.values()) {
       for (let i = 0; i < definition.options.concurrency; i++) {
         if (this.#shutdown) return
-        let workerId: string | undefined
-        workerId = await this.#boss.work<Envelope<unknown>>(
+        const worker: { id?: string } = {}
+        worker.id = await this.#boss.work<Envelope<unknown>>(
           definition.name,
           { batchSize: 1, pollingIntervalSeconds: this.#pollingIntervalSeconds, includeMetadata: true },
           async ([job]) => {
@@ -196,7 +196,7 @@ export class JobScheduler {
             // pg-boss waits out the polling interval after every fetch, even one that found a job:
             // a worker with work looks again at once, so a backlog drains at the handlers' pace
             // instead of one job per worker per interval.
-            if (workerId) this.#boss.notifyWorker(workerId)
+            if (worker.id) this.#boss.notifyWorker(worker.id)
           },
         )
       }
