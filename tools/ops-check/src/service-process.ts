@@ -151,7 +151,8 @@ async function startOnce(
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM')
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))])
+      // The grace timer must not outlive a process that exits in time (nor keep the test alive).
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000).unref())])
       if (child.exitCode === null) child.kill('SIGKILL')
     }
     release()
