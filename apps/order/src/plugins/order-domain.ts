@@ -6,7 +6,8 @@ import fp from 'fastify-plugin'
 import { createAdmissionVerifier } from '@deals/admission'
 import type { OrderConfig } from '../config.ts'
 import { DealReplica } from '../domain/deals/deal-replica.ts'
-import { IdempotencyStore } from '../domain/idempotency/idempotency-store.ts'
+import { IdempotencyStore } from '@deals/idempotency'
+import { durableAnswers } from '../domain/idempotency/durable-answers.ts'
 import {
   ReservationSweeper,
   RESERVATION_SWEEP_JOB,
@@ -54,7 +55,7 @@ export const orderDomainPlugin = fp<{ config: OrderConfig }>(
     const stock = new StockCounters(redis)
     const rebuild = new StockRebuild(db, stock, { settleMs: config.STOCK_REBUILD_SETTLE_MS, logger })
     const returns = new StockReturns(db, stock)
-    const idempotency = new IdempotencyStore(redis, db, {
+    const idempotency = new IdempotencyStore(redis, durableAnswers(db), {
       waitMs: config.IDEMPOTENCY_WAIT_MS,
       ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
     })

@@ -5,7 +5,8 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { buyerIdentity } from '@deals/contracts/testing'
-import { IdempotencyStore } from '../../src/domain/idempotency/idempotency-store.ts'
+import { IdempotencyStore } from '@deals/idempotency'
+import { durableAnswers } from '../../src/domain/idempotency/durable-answers.ts'
 import {
   client,
   purchase,
@@ -96,7 +97,10 @@ describe('Idempotency-Key', () => {
   })
 
   test('a duplicate that arrives while the first is in flight waits at most IDEMPOTENCY_WAIT_MS, then 409', async () => {
-    const idempotency = new IdempotencyStore(t.redis, t.app.orderDb, { waitMs: 300, ttlSeconds: 60 })
+    const idempotency = new IdempotencyStore(t.redis, durableAnswers(t.app.orderDb), {
+      waitMs: 300,
+      ttlSeconds: 60,
+    })
     const claim = { userId: randomUUID(), scope: 'POST /', key: randomUUID(), requestHash: 'h' }
     assert.equal((await idempotency.start(claim)).kind, 'claimed')
     await assert.rejects(idempotency.start(claim), { code: 'IDEMPOTENCY_IN_PROGRESS' })

@@ -2,7 +2,8 @@
 // steps and the nightly settlement) and puts them on the instance for the routes and consumers.
 import fp from 'fastify-plugin'
 import type { PaymentConfig } from '../config.ts'
-import { IdempotencyStore } from '../domain/idempotency/idempotency-store.ts'
+import { IdempotencyStore } from '@deals/idempotency'
+import { durableAnswers } from '../domain/idempotency/durable-answers.ts'
 import { paymentMetrics } from '../domain/payments/payment-metrics.ts'
 import { PaymentQueries } from '../domain/payments/payment-queries.ts'
 import { PgPayments } from '../domain/payments/pg-payments.ts'
@@ -73,7 +74,7 @@ export const paymentDomainPlugin = fp<PaymentDomainOptions>(
         timeoutMs: config.PAYMENT_PROVIDER_TIMEOUT_MS,
         onCall: (call) => metrics.providerCall(call.operation, call.outcome, call.durationMs),
       })
-    const idempotency = new IdempotencyStore(redis, db, {
+    const idempotency = new IdempotencyStore(redis, durableAnswers(db), {
       waitMs: config.IDEMPOTENCY_WAIT_MS,
       ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
     })

@@ -11,7 +11,7 @@ import {
   type IdempotencyClaim,
   type IdempotencyStore,
   type StoredAnswer,
-} from '../idempotency/idempotency-store.ts'
+} from '@deals/idempotency'
 import type { OrderPlacement } from '../orders/order-placement.ts'
 import { CartEmpty, CartLineNotFound } from './cart-errors.ts'
 import type { CartLine, Carts } from './carts.ts'

@@ -25,7 +25,7 @@ import {
   type IdempotencyClaim,
   type IdempotencyStore,
   type StoredAnswer,
-} from '../idempotency/idempotency-store.ts'
+} from '@deals/idempotency'
 import {
   AdmissionRequired,
   DealNotOpen,

@@ -2,7 +2,7 @@
 import type { FastifyReply } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { requireIdentity, requireUser } from '@deals/service-kit'
-import type { StoredAnswer } from '../../domain/idempotency/idempotency-store.ts'
+import type { StoredAnswer } from '@deals/idempotency'
 import { checkoutSchema, deleteCartItemSchema, getCartSchema, putCartItemSchema } from './schemas.ts'
 
 /** The checkout's answer as first sent, byte for byte, for replays. */

@@ -2,11 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { requireIdentity, requireUser } from '@deals/service-kit'
-import {
-  requestHash,
-  type IdempotencyClaim,
-  type StoredAnswer,
-} from '../../domain/idempotency/idempotency-store.ts'
+import { requestHash, type IdempotencyClaim, type StoredAnswer } from '@deals/idempotency'
 import { getOrderSchema, listMyOrdersSchema, placeOrderSchema } from './schemas.ts'
 
 declare module 'fastify' {

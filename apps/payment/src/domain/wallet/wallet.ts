@@ -8,7 +8,7 @@ import {
   type IdempotencyClaim,
   type IdempotencyStore,
   type StoredAnswer,
-} from '../idempotency/idempotency-store.ts'
+} from '@deals/idempotency'
 import { balanceAfter, book, topUpClearing, wallet, type LedgerKind } from '../ledger/ledger.ts'
 import { TopUpTooLarge } from './wallet-errors.ts'
 import type { PaymentMetrics } from '../payments/payment-metrics.ts'

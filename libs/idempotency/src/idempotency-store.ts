@@ -1,11 +1,10 @@
 // The Idempotency-Key protocol for mutating requests. Redis holds the in-flight claim and the
-// answer of every request for a day; the answer of a request that moved money (a top-up)
-// is also written to PostgreSQL in the same transaction, so it outlives Redis. Keys are scoped
-// per user and per operation; the request body is compared by a hash of its canonical JSON.
-// The durable answer is written by the use case's own transaction (idempotency_records).
+// answer of every request for a day; the answer of a request that created something (an order,
+// a top-up) is also written to PostgreSQL by the use case's own transaction, so it outlives
+// Redis: the service reads it back through `DurableAnswers`. Keys are scoped per user and per
+// operation; the request body is compared by a hash of its canonical JSON.
 import { createHash } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import type { PaymentDb } from '../database.ts'
 import { IdempotencyInProgress, IdempotencyKeyReused } from './idempotency-errors.ts'
 
 /** An answer exactly as it went out: replays send these bytes again. */
@@ -32,6 +31,18 @@ interface Entry {
   a?: StoredAnswer
 }
 
+/** The answer a service's own table kept for a key (its `idempotency_records` row). */
+export interface DurableAnswer {
+  requestHash: string
+  statusCode: number
+  body: string
+}
+
+/** Reads the durable answer for a claim's user, scope and key. */
+export interface DurableAnswers {
+  find(claim: IdempotencyClaim): Promise<DurableAnswer | null>
+}
+
 export interface IdempotencyOptions {
   /** How long a retry waits for the first request to finish before answering 409. */
   waitMs: number
@@ -53,7 +64,7 @@ export class IdempotencyStore {
 
   constructor(
     private readonly redis: Redis,
-    private readonly db: PaymentDb,
+    private readonly durable: DurableAnswers,
     private readonly options: IdempotencyOptions,
   ) {
     this.claimMs = options.claimMs ?? 30_000
@@ -90,9 +101,7 @@ export class IdempotencyStore {
 
   /** The durable answer for this key, if one was recorded; 422 if it was for another body. */
   async durableAnswer(claim: IdempotencyClaim): Promise<StoredAnswer | null> {
-    const record = await this.db.idempotencyRecord.findUnique({
-      where: { userId_scope_key: { userId: claim.userId, scope: claim.scope, key: claim.key } },
-    })
+    const record = await this.durable.find(claim)
     if (!record) return null
     if (record.requestHash !== claim.requestHash) throw IdempotencyKeyReused()
     return { statusCode: record.statusCode, contentType: JSON_CONTENT_TYPE, body: record.body }
