@@ -99,9 +99,20 @@ export async function settled(stack: PurchaseStack, dealId: string, timeoutMs = 
       return stock.body.reserved === 0
     },
     timeoutMs,
-  ).catch((err: unknown) => {
+  ).catch(async (err: unknown) => {
+    // Where it stopped: orders and sagas by state, the stock counters, the payments by state.
+    const where = await Promise.all([
+      stack.sql(
+        'order',
+        `SELECT o.status, s.state, count(*)::int AS n FROM orders o JOIN purchase_sagas s ON s.order_id = o.id
+         WHERE o.deal_id = $1 GROUP BY 1, 2`,
+        [dealId],
+      ),
+      stack.call('order', 'GET', `/deals/${dealId}/stock`, { as: buyerIdentity() }).then((r) => r.body),
+      stack.sql('payment', 'SELECT state, count(*)::int AS n FROM payments GROUP BY 1'),
+    ]).catch((e: unknown) => [`(could not read the state: ${(e as Error).message})`])
     throw new Error(
-      `${(err as Error).message}\n--- order\n${stack.output('order')}\n--- payment\n${stack.output('payment')}`,
+      `${(err as Error).message}\nstate: ${JSON.stringify(where)}\n--- order\n${stack.output('order')}\n--- payment\n${stack.output('payment')}`,
     )
   })
 }
