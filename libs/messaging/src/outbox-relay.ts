@@ -7,7 +7,6 @@
 // published, so concurrent relays never publish the same rows; a relay that dies between the
 // confirm and the mark leaves them unpublished and another relay publishes them again
 // (at-least-once: consumers deduplicate by message id through the inbox).
-import { once } from 'node:events'
 import type { ConfirmChannel, ChannelModel } from 'amqplib'
 import { SpanKind, context, propagation, trace, type Span } from '@opentelemetry/api'
 import type pg from 'pg'
@@ -114,7 +113,7 @@ export class OutboxRelay {
         const sent = context.with(trace.setSpan(context.active(), span), () =>
           channel.publish(this.exchange, row.event_name, this.body(row), this.properties(row, headers)),
         )
-        if (!sent) await once(channel, 'drain')
+        if (!sent) await drained(channel)
       }
       if (rows.length) {
         await channel.waitForConfirms()
@@ -280,6 +279,26 @@ export class OutboxRelay {
     )
     return Math.max(0, rows[0]?.lag ?? 0)
   }
+}
+
+/**
+ * Resolves once the channel takes writes again; rejects if it closes first. A channel whose
+ * connection died (a broker restart) never drains: waiting for 'drain' alone would hang the relay
+ * for good, silently, with its batch's rows locked.
+ */
+export function drained(channel: ConfirmChannel): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onDrain = () => {
+      channel.off('close', onClose)
+      resolve()
+    }
+    const onClose = () => {
+      channel.off('drain', onDrain)
+      reject(new Error('the channel closed while the relay waited for it to drain'))
+    }
+    channel.once('drain', onDrain)
+    channel.once('close', onClose)
+  })
 }
 
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
