@@ -3,7 +3,13 @@
 // dashboards. A test checks the committed files match; `generate.ts` rewrites them.
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { format, resolveConfig } from 'prettier'
+// The standalone build, not prettier's Node entry: that entry imports `process` as an ES module,
+// and Node then builds the stdin stream, a pipe handle left open in every process that loads it.
+import * as estree from 'prettier/plugins/estree'
+import * as babel from 'prettier/plugins/babel'
+import * as yamlPlugin from 'prettier/plugins/yaml'
+import { format } from 'prettier/standalone'
+import type { Options } from 'prettier'
 import { stringify, parse } from 'yaml'
 import { dashboards } from './grafana/dashboards/index.ts'
 import { autoscaler, deployment, disruptionBudget, service } from './k8s/service-manifests.ts'
@@ -66,10 +72,12 @@ function rawFiles(): Map<string, string> {
 
 /** Relative path to content, formatted as the repository's prettier setup would leave it. */
 export async function generatedFiles(): Promise<Map<string, string>> {
+  // The repository's one prettier configuration, without overrides; `prettier --check` in the
+  // static checks would flag a generated file formatted otherwise.
+  const config = JSON.parse(readFileSync(join(repoRoot, '.prettierrc.json'), 'utf8')) as Options
+  const plugins = [estree, babel, yamlPlugin]
   const formatted = new Map<string, string>()
-  for (const [path, content] of rawFiles()) {
-    const filepath = join(repoRoot, path)
-    formatted.set(path, await format(content, { ...(await resolveConfig(filepath)), filepath }))
-  }
+  for (const [path, content] of rawFiles())
+    formatted.set(path, await format(content, { ...config, plugins, filepath: join(repoRoot, path) }))
   return formatted
 }
