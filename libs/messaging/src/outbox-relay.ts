@@ -7,6 +7,7 @@
 // published, so concurrent relays never publish the same rows; a relay that dies between the
 // confirm and the mark leaves them unpublished and another relay publishes them again
 // (at-least-once: consumers deduplicate by message id through the inbox).
+import { once } from 'node:events'
 import type { ConfirmChannel, ChannelModel } from 'amqplib'
 import { SpanKind, context, propagation, trace, type Span } from '@opentelemetry/api'
 import type pg from 'pg'
@@ -21,6 +22,8 @@ import { extractTraceContext } from './trace-context.ts'
 
 const tracer = trace.getTracer('@deals/messaging')
 
+const DEFAULT_BROKER_TIMEOUT_MS = 30_000
+
 export interface OutboxRelayOptions {
   connection: AmqpConnection
   /** The service's database; the relay holds one client for LISTEN and one per batch. */
@@ -31,6 +34,11 @@ export interface OutboxRelayOptions {
   batchSize?: number
   /** Upper bound on the wait between batches when no NOTIFY arrives (missed or another replica's). */
   pollIntervalMs?: number
+  /**
+   * Longest wait for the broker (a full channel's drain, a batch's confirms); past it the batch
+   * fails, its channel is dropped and the batch is published again on a new one.
+   */
+  brokerTimeoutMs?: number
   registry?: Registry
   logger?: MessagingLogger
 }
@@ -47,6 +55,7 @@ export class OutboxRelay {
   private readonly exchange: string
   private readonly batchSize: number
   private readonly pollIntervalMs: number
+  private readonly brokerTimeoutMs: number
   private readonly logger: MessagingLogger
   private readonly published
   private readonly failures
@@ -61,6 +70,7 @@ export class OutboxRelay {
     this.exchange = options.exchange ?? DEFAULT_EXCHANGE
     this.batchSize = options.batchSize ?? 100
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000
+    this.brokerTimeoutMs = options.brokerTimeoutMs ?? DEFAULT_BROKER_TIMEOUT_MS
     this.logger = options.logger ?? silentLogger
     this.published = outboxPublishedCounter(options.registry)
     this.failures = outboxFailureCounter(options.registry)
@@ -113,10 +123,10 @@ export class OutboxRelay {
         const sent = context.with(trace.setSpan(context.active(), span), () =>
           channel.publish(this.exchange, row.event_name, this.body(row), this.properties(row, headers)),
         )
-        if (!sent) await drained(channel)
+        if (!sent) await drained(channel, this.brokerTimeoutMs)
       }
       if (rows.length) {
-        await channel.waitForConfirms()
+        await confirmed(channel, this.brokerTimeoutMs)
         for (const span of spans.splice(0)) span.end()
         await client.query(
           'UPDATE outbox_messages SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])',
@@ -126,6 +136,8 @@ export class OutboxRelay {
       await client.query('COMMIT')
       client.release()
     } catch (err) {
+      // A channel the broker stopped answering on is not used again; a new one is opened.
+      this.dropChannel(channel)
       for (const span of spans) span.recordException(err as Error)
       for (const span of spans) span.end()
       await client.query('ROLLBACK').then(
@@ -215,6 +227,13 @@ export class OutboxRelay {
     return channel
   }
 
+  private dropChannel(channel: ConfirmChannel): void {
+    if (this.channel?.channel !== channel) return
+    this.channel = undefined
+    // Not awaited: a broker that stopped answering would never acknowledge the close either.
+    channel.close().catch(() => {})
+  }
+
   private body(row: OutboxRow): Buffer {
     const envelope: EventEnvelope = {
       id: row.id,
@@ -282,23 +301,54 @@ export class OutboxRelay {
 }
 
 /**
- * Resolves once the channel takes writes again; rejects if it closes first. A channel whose
- * connection died (a broker restart) never drains: waiting for 'drain' alone would hang the relay
+ * Waits for `pending`, an answer from the broker on `channel`, for at most `timeoutMs`; rejects
+ * if the channel closes first. Neither a full channel's 'drain' nor amqplib's `waitForConfirms`
+ * can be trusted to end on their own: a channel whose connection died (a broker restart) never
+ * drains, and amqplib's close handler stops failing the confirm waiters at the first message
+ * the broker had confirmed out of order, so the others wait forever. Either would hang the relay
  * for good, silently, with its batch's rows locked.
  */
-export function drained(channel: ConfirmChannel): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onDrain = () => {
+export function whileOpen<T>(
+  channel: ConfirmChannel,
+  pending: (signal: AbortSignal) => Promise<T>,
+  what: string,
+  timeoutMs: number,
+): Promise<T> {
+  const abort = new AbortController()
+  return new Promise<T>((resolve, reject) => {
+    const finish = (settle: () => void) => {
+      clearTimeout(timer)
       channel.off('close', onClose)
-      resolve()
+      abort.abort()
+      settle()
     }
-    const onClose = () => {
-      channel.off('drain', onDrain)
-      reject(new Error('the channel closed while the relay waited for it to drain'))
-    }
-    channel.once('drain', onDrain)
+    const onClose = () =>
+      finish(() => reject(new Error(`the channel closed while the relay waited for ${what}`)))
+    const timer = setTimeout(
+      () => finish(() => reject(new Error(`waited ${timeoutMs} ms for ${what}; the broker did not answer`))),
+      timeoutMs,
+    )
     channel.once('close', onClose)
+    pending(abort.signal).then(
+      (value) => finish(() => resolve(value)),
+      (err: unknown) => finish(() => reject(err)),
+    )
   })
+}
+
+/** Resolves once a full channel takes writes again (see `whileOpen` for how the wait ends otherwise). */
+export function drained(channel: ConfirmChannel, timeoutMs = DEFAULT_BROKER_TIMEOUT_MS): Promise<void> {
+  return whileOpen(
+    channel,
+    (signal) => once(channel, 'drain', { signal }).then(() => undefined),
+    'the channel to drain',
+    timeoutMs,
+  )
+}
+
+/** Resolves once the broker confirmed every message published on the channel. */
+export function confirmed(channel: ConfirmChannel, timeoutMs = DEFAULT_BROKER_TIMEOUT_MS): Promise<void> {
+  return whileOpen(channel, () => channel.waitForConfirms(), 'publisher confirms', timeoutMs)
 }
 
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {

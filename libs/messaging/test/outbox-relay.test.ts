@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type pg from 'pg'
+import type { ChannelModel } from 'amqplib'
 import { ROOT_CONTEXT, TraceFlags, context, propagation, trace } from '@opentelemetry/api'
 import { W3CTraceContextPropagator } from '@opentelemetry/core'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
@@ -132,6 +133,45 @@ describe('outbox relay', () => {
     assert.deepEqual(warnings, ['outbox pool lost an idle connection'])
   })
 
+  test('a batch whose confirms never come is published again on a new channel once the broker timeout passes', async () => {
+    const collector = await collectMessages(connection, 'order.expired.v1')
+    const warnings: string[] = []
+    const logger = {
+      warn: (o: object, msg: string) =>
+        void warnings.push(`${msg}: ${String((o as { err?: Error }).err?.message)}`),
+      error() {},
+      info() {},
+    }
+    const relay = new OutboxRelay({
+      connection: withLostConfirmsOnFirstChannel(connection),
+      pool: env.pool(),
+      producer: 'order',
+      pollIntervalMs: 50,
+      brokerTimeoutMs: 300,
+      logger,
+    })
+    try {
+      const id = await env.prisma.$transaction((tx) =>
+        enqueue(tx, { name: 'order.expired.v1', payload: { orderId: 'lost-confirm' } }),
+      )
+      relay.start()
+      await waitUntil(async () => (await unpublished()) === 0, {
+        timeoutMs: 10_000,
+        message: 'the row is published on a new channel',
+      })
+      await waitUntil(async () => collector.messages.length >= 1, { message: 'the event is delivered' })
+      // The first channel's publish reached the broker; only its confirm was lost: at least once.
+      assert.ok(collector.messages.every((m) => m.messageId === id))
+      assert.ok(
+        warnings.some((w) => /waited 300 ms for publisher confirms/.test(w)),
+        warnings.join('\n'),
+      )
+    } finally {
+      await relay.stop()
+      await collector.stop()
+    }
+  })
+
   test('two relays running concurrently on one outbox publish each row once', async () => {
     const collector = await collectMessages(connection, 'deal.opened.v1')
     const relays = [1, 2].map(
@@ -188,4 +228,36 @@ function failOnce(pool: pg.Pool, sql: string): void {
       },
     })
   })
+}
+
+/**
+ * The live connection, except that on the first confirm channel it opens the broker's confirms
+ * never reach the waiter: what amqplib does to the waiters behind a message confirmed out of
+ * order when the channel closes, which a real broker cannot be made to do on cue.
+ */
+function withLostConfirmsOnFirstChannel(connection: AmqpConnection): AmqpConnection {
+  let first = true
+  const models = new WeakMap<object, ChannelModel>()
+  return {
+    async ready(signal?: AbortSignal) {
+      const model = await connection.ready(signal)
+      let wrapped = models.get(model)
+      if (!wrapped) {
+        wrapped = Object.create(model, {
+          createConfirmChannel: {
+            value: async () => {
+              const channel = await model.createConfirmChannel()
+              if (first) {
+                first = false
+                channel.waitForConfirms = () => new Promise(() => {})
+              }
+              return channel
+            },
+          },
+        }) as ChannelModel
+        models.set(model, wrapped)
+      }
+      return wrapped
+    },
+  } as AmqpConnection
 }
