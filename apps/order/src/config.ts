@@ -17,6 +17,10 @@ export const orderConfigShape = {
   ADMISSION_TOKEN_PREVIOUS_SECRET: z.string().min(32).optional(),
   /** How long reserved stock waits for payment; an order that cannot commit by then is not placed. */
   RESERVATION_TTL_SECONDS: z.coerce.number().int().min(5).default(600),
+  /** Most orders written in one transaction when reservations arrive faster than single writes. */
+  PLACEMENT_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(128),
+  /** Most order-write transactions at once (each holds a pooled connection). */
+  PLACEMENT_BATCHES_IN_FLIGHT: z.coerce.number().int().min(1).max(64).default(4),
   /** Cron (UTC) of the sweep that releases reservations whose order never committed. */
   RESERVATION_SWEEP_CRON: z.string().default('* * * * *'),
   /**

@@ -109,6 +109,7 @@ export const orderDomainPlugin = fp<{ config: OrderConfig }>(
         jobs,
         metrics,
         reservationTtlSeconds: config.RESERVATION_TTL_SECONDS,
+        batching: { maxBatch: config.PLACEMENT_BATCH_MAX, maxInFlight: config.PLACEMENT_BATCHES_IN_FLIGHT },
         logger,
       }),
       orders: new OrderQueries(db),

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { paymentChargeRequestedV1 } from '@deals/contracts'
+import { orderPlacedV1, paymentChargeRequestedV1 } from '@deals/contracts'
 import { adminIdentity, buyerIdentity, sellerIdentity } from '@deals/contracts/testing'
 import {
   client,
@@ -182,4 +182,96 @@ describe('placing an order', () => {
     const none = (await client(t)('GET', '/?status=PAID', { as: buyer })).json()
     assert.deepEqual(none.items, [])
   })
+
+  test('a burst of reservations is written in fewer transactions than orders, each order whole', async () => {
+    const deal = await seedDeal(t, { quantity: 60 })
+    const batchesBefore = await placementBatches()
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, () => client(t)('POST', '/', { as: buyerIdentity(), ...purchase(deal) })),
+    )
+    assert.deepEqual(
+      answers.map((a) => a.statusCode),
+      answers.map(() => 201),
+    )
+    const ids = answers.map((a) => a.json().orderId as string)
+    const batches = (await placementBatches()) - batchesBefore
+    assert.ok(batches < 60, `60 orders in ${batches} transactions`)
+    const [counts] = await sql<Record<string, number>>(
+      t,
+      `SELECT (SELECT count(*)::int FROM orders WHERE id = ANY($1::uuid[]) AND status = 'PENDING_PAYMENT') AS orders,
+              (SELECT count(*)::int FROM purchase_sagas WHERE order_id = ANY($1::uuid[])) AS sagas,
+              (SELECT count(*)::int FROM outbox_messages WHERE payload->>'orderId' = ANY($2::text[])
+                 AND event_name = 'payment.charge-requested.v1') AS charges,
+              (SELECT count(*)::int FROM outbox_messages WHERE payload->>'orderId' = ANY($2::text[])
+                 AND event_name = 'order.placed.v1') AS placed,
+              (SELECT count(*)::int FROM outbox_messages WHERE payload->>'dealId' = $3
+                 AND event_name = 'stock.sold-out.v1') AS "soldOut",
+              (SELECT count(*)::int FROM idempotency_records WHERE body::jsonb->>'orderId' = ANY($2::text[])) AS answers,
+              (SELECT count(*)::int FROM pgboss.job WHERE name = 'order.reservation-expiry'
+                 AND data->'data'->>'orderId' = ANY($2::text[])) AS "expiryJobs"`,
+      [ids, ids, deal.dealId],
+    )
+    assert.deepEqual(counts, {
+      orders: 60,
+      sagas: 60,
+      charges: 60,
+      placed: 60,
+      soldOut: 1,
+      answers: 60,
+      expiryJobs: 60,
+    })
+    const placed = await sql<{ payload: unknown }>(
+      t,
+      `SELECT payload FROM outbox_messages WHERE event_name = 'order.placed.v1' AND payload->>'dealId' = $1`,
+      [deal.dealId],
+    )
+    for (const { payload } of placed) orderPlacedV1.payload.parse(payload)
+    const stock = await client(t)('GET', `/deals/${deal.dealId}/stock`)
+    assert.deepEqual(stock.json(), { quantity: 60, remaining: 0, reserved: 60, sold: 0 })
+  })
+
+  test('an order of a burst that cannot be written fails alone: its units go back, the others stand', async () => {
+    const deal = await seedDeal(t, { quantity: 10 })
+    const taken = { buyer: buyerIdentity(), key: randomUUID() }
+    // An answer kept in PostgreSQL for another body, under a key Redis no longer remembers.
+    await sql(
+      t,
+      `INSERT INTO idempotency_records (user_id, scope, key, request_hash, status_code, body)
+       SELECT $1::uuid, scope, $2, 'another body', 201, '{}' FROM idempotency_records LIMIT 1`,
+      [taken.buyer.userId, taken.key],
+    )
+    const others = Array.from({ length: 5 }, () =>
+      client(t)('POST', '/', { as: buyerIdentity(), ...purchase(deal) }),
+    )
+    const reused = client(t)('POST', '/', { as: taken.buyer, ...purchase(deal, {}, taken.key) })
+    const [refused, ...placedAnswers] = await Promise.all([reused, ...others])
+    assert.equal(refused!.statusCode, 422, refused!.body)
+    assert.equal(refused!.json().code, 'IDEMPOTENCY_KEY_REUSED')
+    assert.deepEqual(
+      placedAnswers.map((a) => a.statusCode),
+      [201, 201, 201, 201, 201],
+    )
+    const orders = await sql(t, 'SELECT user_id FROM orders WHERE deal_id = $1', [deal.dealId])
+    assert.equal(orders.length, 5)
+    assert.ok(!orders.some((o) => o.user_id === taken.buyer.userId))
+    const stock = await client(t)('GET', `/deals/${deal.dealId}/stock`)
+    assert.deepEqual(stock.json(), { quantity: 10, remaining: 5, reserved: 5, sold: 0 })
+  })
+
+  test('a reservation whose deal has no row in PostgreSQL is refused with 503 and its units go back', async () => {
+    const deal = await seedDeal(t, { quantity: 4 })
+    await sql(t, 'DELETE FROM deals WHERE id = $1', [deal.dealId])
+    const res = await client(t)('POST', '/', { as: buyerIdentity(), ...purchase(deal) })
+    assert.equal(res.statusCode, 503, res.body)
+    assert.equal(res.json().code, 'ORDER_NOT_SAVED')
+    const stock = await t.app.orderDomain.stock.levels(deal.dealId)
+    assert.equal(stock?.reserved, 0)
+    assert.equal(stock?.remaining, 4)
+  })
+
+  async function placementBatches(): Promise<number> {
+    const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body
+    const line = text.split('\n').find((l) => l.startsWith('order_placement_batch_size_count'))
+    return Number(line?.split(' ')[1] ?? 0)
+  }
 })
