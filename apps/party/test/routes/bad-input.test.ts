@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto'
 import { buyerIdentity } from '@deals/contracts/testing'
 import { encodeCursor } from '@deals/service-kit'
 import { gatewayHeaders } from '@deals/service-kit/testing'
+import { assertProblem } from '@deals/testing'
 import { client, startTestPartyApp, type TestPartyApp } from '../support/test-party-app.ts'
 import { makeParty, partyTerms } from '../support/parties.ts'
 import { openChat, wsBase } from '../support/chat-client.ts'
@@ -21,16 +22,6 @@ describe('bad input is a 4xx problem, never a 500 or a partial write', () => {
   })
   after(() => t.close())
 
-  const expectProblem = (
-    response: Awaited<ReturnType<ReturnType<typeof client>>>,
-    status: number,
-    what: string,
-  ) => {
-    assert.equal(response.statusCode, status, `${what}: ${response.body}`)
-    assert.match(String(response.headers['content-type']), /^application\/problem\+json/, what)
-    assert.equal(typeof response.json().code, 'string', what)
-  }
-
   test('party creation', async () => {
     const good = partyTerms(marketId)
     const bodies: [string, unknown, number][] = [
@@ -46,7 +37,7 @@ describe('bad input is a 4xx problem, never a 500 or a partial write', () => {
       ['an array', [good], 400],
     ]
     for (const [what, body, status] of bodies)
-      expectProblem(await client(t)('POST', '/parties', { as: buyer, body }), status, what)
+      assertProblem(await client(t)('POST', '/parties', { as: buyer, body }), { status }, what)
 
     const raw = (payload: string, contentType: string) =>
       t.app.inject({
@@ -55,13 +46,10 @@ describe('bad input is a 4xx problem, never a 500 or a partial write', () => {
         headers: { ...gatewayHeaders(buyer), 'content-type': contentType },
         payload,
       })
-    expectProblem(await raw('{"marketId":', 'application/json'), 400, 'malformed JSON')
-    expectProblem(await raw('title=x', 'application/x-www-form-urlencoded'), 415, 'a form')
-    expectProblem(
-      await raw(JSON.stringify({ ...good, title: 'x'.repeat(20_000) }), 'application/json'),
-      413,
-      'huge',
-    )
+    assertProblem(await raw('{"marketId":', 'application/json'), { status: 400 }, 'malformed JSON')
+    assertProblem(await raw('title=x', 'application/x-www-form-urlencoded'), { status: 415 }, 'a form')
+    const huge = JSON.stringify({ ...good, title: 'x'.repeat(20_000) })
+    assertProblem(await raw(huge, 'application/json'), { status: 413 }, 'huge')
 
     const rows = await t.sql('SELECT 1 FROM parties WHERE leader_id = $1', [buyer.userId])
     assert.equal(rows.length, 1, 'only the party made in before()')
@@ -91,7 +79,11 @@ describe('bad input is a 4xx problem, never a 500 or a partial write', () => {
       ['GET', `/parties/${partyId}/messages?limit=1000`],
     ]
     for (const [method, url] of cases)
-      expectProblem(await client(t)(method as 'GET' | 'POST', url, { as }), 400, `${method} ${url}`)
+      assertProblem(
+        await client(t)(method as 'GET' | 'POST', url, { as }),
+        { status: 400 },
+        `${method} ${url}`,
+      )
   })
 
   test('penalty marks', async () => {
@@ -102,7 +94,7 @@ describe('bad input is a 4xx problem, never a 500 or a partial write', () => {
       ['no reason', { userId: randomUUID() }],
       ['reason too long', { userId: randomUUID(), reason: 'x'.repeat(301) }],
     ] as const)
-      expectProblem(await client(t)('POST', url, { as: buyer, body }), 400, what)
+      assertProblem(await client(t)('POST', url, { as: buyer, body }), { status: 400 }, what)
   })
 
   test('a chat handshake with a bad party id is refused before the upgrade', async () => {
