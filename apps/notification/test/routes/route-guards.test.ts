@@ -4,9 +4,9 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import type { LightMyRequestResponse } from 'fastify'
 import { buyerIdentity } from '@deals/contracts/testing'
 import { gatewayHeaders } from '@deals/service-kit/testing'
+import { assertProblem } from '@deals/testing'
 import { startTestNotificationApp, sql, type TestNotificationApp } from '../support/test-notification-app.ts'
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
@@ -27,11 +27,9 @@ const ROUTES: [Method, string, object?][] = [
 
 const BODY_ROUTES = ['/preferences/CHAT', '/me/location']
 
-function assertProblem(res: LightMyRequestResponse, status: number, code: string, what: string) {
-  assert.equal(res.statusCode, status, `${what}: ${res.body}`)
-  assert.match(String(res.headers['content-type']), /^application\/problem\+json/, what)
-  assert.equal(res.json().code, code, what)
-}
+const unauthenticated = { status: 401, codes: ['UNAUTHENTICATED'] }
+const malformed = { status: 400, codes: ['MALFORMED_JSON'] }
+const invalid = { status: 400, codes: ['VALIDATION_FAILED'] }
 
 describe('notification routes guard their callers and their input', () => {
   let t: TestNotificationApp
@@ -44,9 +42,9 @@ describe('notification routes guard their callers and their input', () => {
     for (const [method, url, payload] of ROUTES) {
       const body = payload === undefined ? {} : { payload }
       const unsigned = await t.app.inject({ method, url, headers: { 'x-user-id': randomUUID() }, ...body })
-      assertProblem(unsigned, 401, 'UNAUTHENTICATED', `${method} ${url} unsigned`)
+      assertProblem(unsigned, unauthenticated, `${method} ${url} unsigned`)
       const anonymous = await t.app.inject({ method, url, headers: gatewayHeaders(), ...body })
-      assertProblem(anonymous, 401, 'UNAUTHENTICATED', `${method} ${url} anonymous`)
+      assertProblem(anonymous, unauthenticated, `${method} ${url} anonymous`)
     }
   })
 
@@ -60,26 +58,29 @@ describe('notification routes guard their callers and their input', () => {
         ...(payload === undefined ? {} : { payload }),
       })
     for (const url of BODY_ROUTES) {
-      assertProblem(await send('PUT', url, '{"inApp": '), 400, 'MALFORMED_JSON', `${url} bad JSON`)
-      assertProblem(await send('PUT', url, ''), 400, 'MALFORMED_JSON', `${url} empty body`)
-      assertProblem(await send('PUT', url, '[true, false]'), 400, 'VALIDATION_FAILED', `${url} an array`)
-      assertProblem(await send('PUT', url, 'null'), 400, 'VALIDATION_FAILED', `${url} null`)
+      assertProblem(await send('PUT', url, '{"inApp": '), malformed, `${url} bad JSON`)
+      assertProblem(await send('PUT', url, ''), malformed, `${url} empty body`)
+      assertProblem(await send('PUT', url, '[true, false]'), invalid, `${url} an array`)
+      assertProblem(await send('PUT', url, 'null'), invalid, `${url} null`)
+      const huge = JSON.stringify({ inApp: true, email: true, pad: 'x'.repeat(8 * 1024) })
       assertProblem(
-        await send('PUT', url, JSON.stringify({ inApp: true, email: true, pad: 'x'.repeat(8 * 1024) })),
-        413,
-        'PAYLOAD_TOO_LARGE',
+        await send('PUT', url, huge),
+        { status: 413, codes: ['PAYLOAD_TOO_LARGE'] },
         `${url} huge`,
       )
       assertProblem(
         await send('PUT', url, 'inApp=true', 'application/x-www-form-urlencoded'),
-        415,
-        'UNSUPPORTED_MEDIA_TYPE',
+        { status: 415, codes: ['UNSUPPORTED_MEDIA_TYPE'] },
         `${url} a form`,
       )
     }
-    assertProblem(await send('POST', `/${'x'.repeat(500)}/read`), 414, 'PARAMETER_TOO_LONG', 'over-long id')
-    assertProblem(await send('GET', '/stream?lastEventId=abc'), 400, 'VALIDATION_FAILED', 'lastEventId query')
-    assertProblem(await send('GET', '/stream?lastEventId=12345678901'), 400, 'VALIDATION_FAILED', 'huge id')
+    assertProblem(
+      await send('POST', `/${'x'.repeat(500)}/read`),
+      { status: 414, codes: ['PARAMETER_TOO_LONG'] },
+      'over-long id',
+    )
+    assertProblem(await send('GET', '/stream?lastEventId=abc'), invalid, 'lastEventId query')
+    assertProblem(await send('GET', '/stream?lastEventId=12345678901'), invalid, 'huge id')
 
     const written = await sql<{ n: number }>(
       t,
