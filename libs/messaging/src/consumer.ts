@@ -3,6 +3,7 @@
 // message id in the inbox, so a redelivery has no second effect; the ack follows the commit.
 // A failed handler's message goes to a delay queue with attempt+1, or to the parking queue once
 // maxAttempts is reached; an unparseable message is parked at once, since it can never succeed.
+// Work a handler defers with `afterCommit` runs once its transaction has committed, before the ack.
 import type { Channel, ConfirmChannel, ChannelModel, ConsumeMessage } from 'amqplib'
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import type { Registry } from 'prom-client'
@@ -41,6 +42,17 @@ export interface ConsumedMessage<T> {
   headers: Record<string, unknown>
 }
 
+/** What a handler can ask of the delivery it runs in, besides its transaction. */
+export interface HandlerContext {
+  /**
+   * Runs `fn` once the handler's transaction has committed, before the ack; never after a
+   * rollback or a commit that failed (the retried delivery registers it again). For effects
+   * outside the database that must count only what was kept, such as metrics. `fn` must not use
+   * the transaction; its failure is logged and the message stays handled.
+   */
+  afterCommit(fn: () => void | Promise<void>): void
+}
+
 export interface ConsumeOptions<T, Tx extends SqlExecutor> {
   connection: AmqpConnection
   /** The service's Prisma client; the handler runs inside its interactive transaction. */
@@ -52,7 +64,7 @@ export interface ConsumeOptions<T, Tx extends SqlExecutor> {
   /** Parses the message body (the event envelope); a failure parks the message without retries. */
   schema: ZodType<T>
   /** Writes its effect through `tx`; throwing rolls back the effect and the inbox record. */
-  handler: (message: ConsumedMessage<T>, tx: Tx) => Promise<void>
+  handler: (message: ConsumedMessage<T>, tx: Tx, context: HandlerContext) => Promise<void>
   /** Handler invocations before the message is parked (default 5). */
   maxAttempts?: number
   /** Delay before attempt n+1 is `retryDelaysMs[n-1]`, the last one repeating (default 1 s, 5 s, 30 s). */
@@ -208,11 +220,17 @@ class MessageConsumer<T, Tx extends SqlExecutor> implements Consumer {
       extractTraceContext(message.headers),
       async (span) => {
         try {
-          return await db.$transaction(async (tx) => {
+          let afterCommit: (() => void | Promise<void>)[] = []
+          const handled = await db.$transaction(async (tx) => {
+            // Only the transaction that commits leaves its callbacks behind.
+            const callbacks: (() => void | Promise<void>)[] = []
+            afterCommit = callbacks
             if (!(await claimInboxMessage(tx, consumer, message.id))) return false
-            await handler(message, tx)
+            await handler(message, tx, { afterCommit: (fn) => void callbacks.push(fn) })
             return true
           }, transactionOptions)
+          await this.runAfterCommit(message, afterCommit)
+          return handled
         } catch (err) {
           span.recordException(err instanceof Error ? err : String(err))
           span.setStatus({ code: SpanStatusCode.ERROR })
@@ -222,6 +240,23 @@ class MessageConsumer<T, Tx extends SqlExecutor> implements Consumer {
         }
       },
     )
+  }
+
+  /** The committed handler's deferred work, in order; a failure is logged, never retried. */
+  private async runAfterCommit(
+    message: ConsumedMessage<T>,
+    callbacks: readonly (() => void | Promise<void>)[],
+  ): Promise<void> {
+    for (const fn of callbacks) {
+      try {
+        await fn()
+      } catch (err) {
+        this.logger.error(
+          { err, consumer: this.options.consumer, messageId: message.id },
+          'after-commit work failed; the message stays handled',
+        )
+      }
+    }
   }
 
   private async fail(

@@ -8,7 +8,13 @@ export {
 } from './connection.ts'
 export { enqueue, OUTBOX_CHANNEL, type OutboxEvent } from './outbox.ts'
 export { OutboxRelay, createOutboxRelay, type OutboxRelayOptions } from './outbox-relay.ts'
-export { consume, type Consumer, type ConsumeOptions, type ConsumedMessage } from './consumer.ts'
+export {
+  consume,
+  type Consumer,
+  type ConsumeOptions,
+  type ConsumedMessage,
+  type HandlerContext,
+} from './consumer.ts'
 export { claimInboxMessage } from './inbox.ts'
 export { listParked, replayParked, type ParkedMessage } from './parking-lot.ts'
 export {
