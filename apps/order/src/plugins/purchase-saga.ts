@@ -43,12 +43,12 @@ export const purchaseSagaPlugin = fp<{ config: OrderConfig }>(
         consumer: PAYMENT_REPLIES_CONSUMER,
         events: PAYMENT_REPLY_NAMES,
         schema: paymentReplySchema,
-        handler: async (message, tx) => {
+        handler: async (message, tx, { afterCommit }) => {
           const result = await replies.apply(tx, message.envelope)
           if (!result.applied)
             logger.info({ messageId: message.id, name: message.name, why: result.why }, 'reply dropped')
-          // Counted before the commit: a commit that then fails is retried and counted again.
-          else sagaMetrics.ended(result.ended)
+          // Counted once committed: a commit that fails is retried and must not count twice.
+          else afterCommit(() => sagaMetrics.ended(result.ended))
         },
         registry: app.metrics,
         logger,
