@@ -15,6 +15,7 @@ import { shareCommandsPlugin } from './plugins/share-commands.ts'
 import { walletRoutes } from './routes/wallet/routes.ts'
 import { paymentRoutes } from './routes/payments/routes.ts'
 import { settlementRoutes } from './routes/settlements/routes.ts'
+import { adminPaymentRoutes } from './routes/admin/routes.ts'
 
 export const SERVICE_NAME = 'payment'
 
@@ -59,6 +60,7 @@ export const paymentApp = fp<PaymentAppOptions>(
     await app.register(walletRoutes)
     await app.register(settlementRoutes)
     await app.register(paymentRoutes)
+    await app.register(adminPaymentRoutes)
   },
   { name: 'payment-app', fastify: '5.x' },
 )

@@ -7,6 +7,7 @@ import { durableAnswers } from '../domain/idempotency/durable-answers.ts'
 import { paymentMetrics } from '../domain/payments/payment-metrics.ts'
 import { PaymentQueries } from '../domain/payments/payment-queries.ts'
 import { PgPayments } from '../domain/payments/pg-payments.ts'
+import { ProviderStepRetry } from '../domain/payments/provider-step-retry.ts'
 import {
   PG_CANCEL_JOB,
   PG_EXPIRY_JOB,
@@ -29,6 +30,8 @@ export interface PaymentDomain {
   shares: SharePayments
   pg: PgPayments
   payments: PaymentQueries
+  /** Operators: run a provider step again that pg-boss gave up on. */
+  retries: ProviderStepRetry
   settlements: Settlements
   idempotency: IdempotencyStore
 }
@@ -55,17 +58,8 @@ export const paymentDomainPlugin = fp<PaymentDomainOptions>(
   async (app, { config, provider: givenProvider }) => {
     const { paymentDb: db, redis, jobs } = app
     const logger = app.log.child({ component: 'payment-domain' })
-    const metrics = paymentMetrics(app.metrics, async () => {
-      const rows = await db.payment.groupBy({
-        by: ['state'],
-        where: {
-          state: { in: ['PREPARING', 'APPROVING', 'REFUNDING'] },
-          updatedAt: { lt: new Date(Date.now() - STUCK_AFTER_MS) },
-        },
-        _count: { _all: true },
-      })
-      return rows.map((r) => ({ state: r.state, count: r._count._all }))
-    })
+    const payments = new PaymentQueries(db, STUCK_AFTER_MS)
+    const metrics = paymentMetrics(app.metrics, () => payments.stuckByState())
     const provider =
       givenProvider ??
       createHttpPaymentProvider({
@@ -106,7 +100,8 @@ export const paymentDomainPlugin = fp<PaymentDomainOptions>(
       commands: new SagaCommands({ jobs, metrics }),
       shares: new SharePayments(metrics),
       pg,
-      payments: new PaymentQueries(db),
+      payments,
+      retries: new ProviderStepRetry({ db, jobs, payments }),
       settlements,
       idempotency,
     })

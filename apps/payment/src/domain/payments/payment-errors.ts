@@ -17,6 +17,11 @@ export const ApprovalInProgress = defineError(
   409,
   'An approval of this payment is under way; read the payment again shortly',
 )
+export const PaymentNotRetryable = defineError(
+  'PAYMENT_NOT_RETRYABLE',
+  409,
+  'This payment is not waiting on a provider step',
+)
 export const ProviderDeclinedPayment = defineError(
   'PROVIDER_DECLINED',
   422,

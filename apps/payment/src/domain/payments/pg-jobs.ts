@@ -1,5 +1,6 @@
 // Names of the durable jobs that talk to the payment provider, outside any consumer transaction.
 // Each carries only the payment id and re-reads the payment, so a stale or repeated job is a no-op.
+import type { PaymentState } from '../../generated/prisma/client.ts'
 
 export interface PgJob {
   paymentId: string
@@ -13,3 +14,13 @@ export const PG_RECONCILE_JOB = 'payment.pg-reconcile'
 export const PG_CANCEL_JOB = 'payment.pg-cancel'
 /** READY past payBy without an approval -> FAILED (APPROVAL_EXPIRED). */
 export const PG_EXPIRY_JOB = 'payment.pg-expiry'
+
+/**
+ * The job that moves a payment on from each state only a provider job leaves: the one to schedule
+ * again when pg-boss gave up on it.
+ */
+export const PROVIDER_STEP_JOBS: Partial<Record<PaymentState, string>> = {
+  PREPARING: PG_READY_JOB,
+  APPROVING: PG_RECONCILE_JOB,
+  REFUNDING: PG_CANCEL_JOB,
+}
