@@ -2,14 +2,15 @@
 // per request (so a departed instance stops getting traffic), bodies are read up to the body
 // limit before anything is forwarded, and upstream failures become 503/504 problems.
 import { Readable } from 'node:stream'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import httpProxy from '@fastify/http-proxy'
 import type { Dispatcher } from 'undici'
-import type { ClientOptions } from 'ws'
-import { agreedProtocol, forwardedQuery } from '../auth/stream-token.ts'
+import { NotFound, ValidationFailed } from '@deals/service-kit'
+import { forwardedQuery } from '../auth/stream-token.ts'
 import type { ProxyRoute } from './route-table.ts'
 import { assertedHeaders, rewriteForwardedHeaders } from './forwarded-headers.ts'
 import { failureCode, upstreamFailure } from './upstream-errors.ts'
+import { isUpgrade, webSocketProxy } from './websocket-proxy.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -26,13 +27,15 @@ export interface ProxyRoutesOptions {
   signingSecret: string
   /** Limit for image bodies (uploads); every other body is bounded by the server's bodyLimit. */
   imageBodyLimit: number
+  /** How long an upstream has to answer a WebSocket handshake. */
+  upgradeTimeoutMs: number
 }
 
 const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp']
 
 export async function proxyRoutes(
   app: FastifyInstance,
-  { routes, agent, signingSecret, imageBodyLimit }: ProxyRoutesOptions,
+  { routes, agent, signingSecret, imageBodyLimit, upgradeTimeoutMs }: ProxyRoutesOptions,
 ) {
   app.decorateRequest('upstreamUrl', '')
   // Buffered (bounded by bodyLimit, for declared and chunked lengths alike) so an oversized body
@@ -51,13 +54,7 @@ export async function proxyRoutes(
   app.addContentTypeParser('*', { parseAs: 'buffer' }, forwardBuffered)
   app.addContentTypeParser(IMAGE_TYPES, { parseAs: 'buffer', bodyLimit: imageBodyLimit }, forwardBuffered)
   const rewriteRequestHeaders = rewriteForwardedHeaders(signingSecret)
-  // The upgrade request to the upstream carries only what the gateway asserts. The plugin reads
-  // `rewriteRequestHeaders` here at runtime; its type declarations leave it out.
-  const websocketHeaders = {
-    rewriteRequestHeaders: (_headers: unknown, request: FastifyRequest) =>
-      assertedHeaders(request, signingSecret),
-    queryString: (_search: string, requestUrl: string) => forwardedQuery(requestUrl),
-  } as unknown as ClientOptions
+  const webSockets = webSocketProxy(app, { handshakeTimeoutMs: upgradeTimeoutMs })
 
   for (const route of routes) {
     const { service } = route
@@ -65,22 +62,25 @@ export async function proxyRoutes(
       prefix: route.prefix,
       rewritePrefix: route.rewritePrefix,
       upstream: '',
-      ...(route.websocket
-        ? {
-            websocket: true as const,
-            wsClientOptions: websocketHeaders,
-            wsServerOptions: { handleProtocols: agreedProtocol },
-          }
-        : {}),
       proxyPayloads: false,
       undici: agent,
       disableRequestLogging: true,
       config: { sellerApi: route.sellerApi },
-      preHandler: async (request: FastifyRequest) => {
+      preHandler: async (request: FastifyRequest, reply: FastifyReply) => {
+        if (isUpgrade(request) && !route.websocket) throw NotFound()
         try {
           request.upstreamUrl = (await app.discovery.pick(service)).url
         } catch (error) {
           app.gatewayMetrics.upstreamErrors.inc({ service, cause: 'NO_INSTANCE' })
+          throw upstreamFailure(service, error)
+        }
+        if (!isUpgrade(request)) return
+        // The upgrade request to the upstream carries only what the gateway asserts.
+        const url = webSocketUrl(route, request)
+        try {
+          return await webSockets.forward(request, reply, url, assertedHeaders(request, signingSecret))
+        } catch (error) {
+          app.gatewayMetrics.upstreamErrors.inc({ service, cause: failureCode(error) })
           throw upstreamFailure(service, error)
         }
       },
@@ -98,4 +98,19 @@ export async function proxyRoutes(
       },
     })
   }
+}
+
+/** The upstream URL of a WebSocket request: its path under the route's upstream prefix, without the token. */
+function webSocketUrl(route: ProxyRoute, request: FastifyRequest): string {
+  const path = request.url.split('?', 1)[0]!.slice(route.prefix.length)
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(path)
+  } catch {
+    throw ValidationFailed('The path is not valid')
+  }
+  // The upstream would resolve `..` out of the route's prefix.
+  if (decoded.replaceAll('\\', '/').split('/').includes('..')) throw ValidationFailed('The path is not valid')
+  const query = forwardedQuery(request.url)
+  return `${request.upstreamUrl.replace(/^http/, 'ws')}${route.rewritePrefix}${path}${query ? `?${query}` : ''}`
 }

@@ -5,6 +5,7 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import WebSocket from 'ws'
 import pg from 'pg'
@@ -111,6 +112,22 @@ describe(
           })
           return events.find(match)!
         },
+      }
+    }
+
+    /** The HTTP answer to a handshake that was refused; a socket that opens fails the test. */
+    async function refusal(chat: BrowserChat): Promise<Answer> {
+      const response = await new Promise<IncomingMessage>((resolve, reject) => {
+        chat.socket.once('unexpected-response', (_request, res) => resolve(res))
+        chat.socket.once('open', () => reject(new Error('the socket opened')))
+      })
+      let text = ''
+      for await (const chunk of response) text += String(chunk)
+      chat.socket.terminate()
+      return {
+        status: response.statusCode ?? 0,
+        type: response.headers['content-type'] ?? null,
+        body: JSON.parse(text) as Answer['body'],
       }
     }
 
@@ -273,17 +290,15 @@ describe(
       )
     })
 
-    test('a signed-in non-member gets no chat: the socket closes with nothing sent, and the history stays closed', async () => {
+    test('a signed-in non-member is refused the chat as forbidden, as the party service refuses it, and the history stays closed', async () => {
       const stranger = await member()
-      const chat = memberChat(partyId, stranger)
       const refusals = refusalsLogged('NOT_A_MEMBER')
-      const { code } = await chat.closed
-      assert.notEqual(code, 1000, 'not a normal closure')
-      assert.deepEqual(chat.events, [], 'no history, no messages')
-      // The gateway accepts the browser's upgrade before it dials the party service, so the party's
-      // refusal before its upgrade reaches the browser as a closed socket (1011), not as the 403.
+      const refused = await refusal(memberChat(partyId, stranger))
+      assert.equal(refused.status, 403)
+      assert.match(refused.type ?? '', /application\/problem\+json/)
+      assert.equal(refused.body.code, 'NOT_A_MEMBER')
       await waitUntil(() => refusalsLogged('NOT_A_MEMBER') === refusals + 1, {
-        message: 'the party refused the handshake',
+        message: 'the party service refused the handshake',
       })
 
       const page = await api('GET', `/parties/${partyId}/messages`, stranger)
@@ -293,18 +308,15 @@ describe(
     })
 
     test('a bad token is refused by the gateway before any upgrade; no token, by the party service', async () => {
-      const forged = browserChat(partyId, [CHAT_PROTOCOL, `bearer.${leader.token.slice(0, -4)}AAAA`])
-      const status = await new Promise<number>((resolve) => {
-        forged.socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
-        forged.socket.once('open', () => resolve(101))
-      })
-      forged.socket.terminate()
-      assert.equal(status, 401)
+      const forged = await refusal(
+        browserChat(partyId, [CHAT_PROTOCOL, `bearer.${leader.token.slice(0, -4)}AAAA`]),
+      )
+      assert.equal(forged.status, 401)
 
       const refusals = refusalsLogged('UNAUTHENTICATED')
-      const anonymous = browserChat(partyId, [CHAT_PROTOCOL])
-      await anonymous.closed
-      assert.deepEqual(anonymous.events, [])
+      const anonymous = await refusal(browserChat(partyId, [CHAT_PROTOCOL]))
+      assert.equal(anonymous.status, 401)
+      assert.equal(anonymous.body.code, 'UNAUTHENTICATED')
       await waitUntil(() => refusalsLogged('UNAUTHENTICATED') === refusals + 1, {
         message: 'the party service refused the anonymous handshake',
       })

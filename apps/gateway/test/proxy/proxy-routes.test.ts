@@ -210,6 +210,27 @@ describe('forwarding through the gateway', () => {
     assert.equal(status, 401)
   })
 
+  test('a websocket whose upstream is down is refused at the handshake with a 503 problem', async () => {
+    const socket = new WebSocket(`${gateway.url.replace('http', 'ws')}/api/notifications/stream`, {
+      headers: bearer(await signToken(key, { sub: randomUUID() })),
+    })
+    socket.on('error', () => {})
+    const answer = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+      socket.once('unexpected-response', (_req, res) => {
+        let body = ''
+        res.on('data', (chunk) => (body += String(chunk)))
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'] ?? '', body }),
+        )
+      })
+      socket.once('open', () => reject(new Error('the socket opened')))
+    })
+    socket.terminate()
+    assert.equal(answer.status, 503)
+    assert.match(answer.type, /application\/problem\+json/)
+    assert.equal((JSON.parse(answer.body) as { code: string }).code, 'SERVICE_UNAVAILABLE')
+  })
+
   test('CORS preflight answers for a configured origin only', async () => {
     const preflight = (origin: string) =>
       fetch(`${gateway.url}/api/orders`, {
