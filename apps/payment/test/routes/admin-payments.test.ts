@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { waitUntil } from '@deals/messaging/testing'
-import { PG_RECONCILE_JOB } from '../../src/domain/payments/pg-jobs.ts'
+import { PG_CANCEL_JOB, PG_RECONCILE_JOB } from '../../src/domain/payments/pg-jobs.ts'
 import {
   admin,
   assertLedgerBalanced,
@@ -17,7 +17,7 @@ import {
   startTestPaymentApp,
   type TestPaymentApp,
 } from '../support/test-payment-app.ts'
-import { chargeCommand, startSagaDouble, type SagaDouble } from '../support/saga-messages.ts'
+import { chargeCommand, refundCommand, startSagaDouble, type SagaDouble } from '../support/saga-messages.ts'
 import { startSimulatorProcess, type SimulatorProcess } from '../provider/provider-simulator-process.ts'
 
 describe('admin payments: stuck provider steps and their retry', () => {
@@ -139,6 +139,63 @@ describe('admin payments: stuck provider steps and their retry', () => {
     const waitingRetry = await call('POST', `/admin/payments/${waiting.paymentId}/retry`, { as: operator })
     assert.equal(waitingRetry.json().code, 'PAYMENT_NOT_RETRYABLE')
     assert.equal(waitingRetry.json().paymentState, 'READY')
+  })
+
+  test('a refund whose cancel job pg-boss gave up on is retried and returned once at the provider', async () => {
+    const { command, paymentId, pgToken } = await readyAndAuthorized()
+    const approve = await call('POST', `/${paymentId}/approve`, {
+      as: buyer(command.userId),
+      body: { pgToken },
+    })
+    assert.equal(approve.json().state, 'PAID', approve.body)
+    // The provider is down: the cancel job fails and waits for its next try, when pg-boss gives up.
+    await sim.config({ serverErrorRate: 1 })
+    try {
+      await saga.refund(refundCommand(command))
+      await waitUntil(
+        async () =>
+          (
+            await sql(
+              t,
+              `UPDATE pgboss.job SET state = 'failed', completed_on = now()
+                WHERE name = $1 AND data->'data'->>'paymentId' = $2 AND state = 'retry' RETURNING id`,
+              [PG_CANCEL_JOB, paymentId],
+            )
+          ).length === 1,
+        { timeoutMs: 20_000, message: 'the cancel job failed once and waits to retry' },
+      )
+    } finally {
+      await sim.config({ serverErrorRate: 0 })
+    }
+    assert.equal(await stateOf(paymentId), 'REFUNDING')
+    await age(paymentId)
+    assert.deepEqual(
+      (await listed('stuck=true&state=REFUNDING')).items.map((p) => p.id),
+      [paymentId],
+    )
+
+    const retry = await call('POST', `/admin/payments/${paymentId}/retry`, { as: operator })
+    assert.equal(retry.statusCode, 202, retry.body)
+    await waitUntil(async () => (await stateOf(paymentId)) === 'REFUNDED', { timeoutMs: 30_000 })
+    const [atProvider] = (await sim.payments()).filter((p) => p.partner_order_id === paymentId)
+    assert.equal(atProvider?.status, 'CANCELLED')
+    assert.equal(atProvider?.cancels.length, 1, 'one cancel at the provider')
+    assert.equal(atProvider?.cancelled_amount, 23_000)
+    const kinds = await sql<{ kind: string }>(
+      t,
+      `SELECT kind FROM ledger_transactions WHERE payment_id = $1 ORDER BY id`,
+      [paymentId],
+    )
+    assert.deepEqual(
+      kinds.map((k) => k.kind),
+      ['PAYMENT', 'REFUND'],
+    )
+    const replies = await saga.awaitReplies(command.orderId, 3)
+    assert.deepEqual(
+      replies.map((r) => r.name),
+      ['payment.approval-required.v1', 'payment.charge-succeeded.v1', 'payment.refund-completed.v1'],
+    )
+    await assertLedgerBalanced(t)
   })
 
   test('the list pages newest first through every payment, by state', async () => {
