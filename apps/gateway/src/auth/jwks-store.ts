@@ -1,7 +1,11 @@
 // Auth's signing keys, as the gateway knows them: fetched at start, refreshed periodically (so a
 // retired key stops verifying), and refetched on an unknown `kid` at most once per cooldown (so a
-// flood of made-up kids cannot hammer auth).
-import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose'
+// flood of made-up kids cannot hammer auth). Each key is kept as the PEM the verifier takes.
+import { createPublicKey, type JsonWebKey } from 'node:crypto'
+
+export interface JSONWebKeySet {
+  keys: (JsonWebKey & { kid?: string })[]
+}
 
 export interface JwksStoreOptions {
   load: () => Promise<JSONWebKeySet>
@@ -11,8 +15,7 @@ export interface JwksStoreOptions {
 }
 
 export class JwksStore {
-  #keys: JWTVerifyGetKey | undefined
-  #kids = new Set<string>()
+  #keys: Map<string, string> | undefined
   #lastLoadAt = Number.NEGATIVE_INFINITY
   #loading: Promise<void> | undefined
   #timer: NodeJS.Timeout | undefined
@@ -24,7 +27,12 @@ export class JwksStore {
   }
 
   hasKid(kid: string | undefined): boolean {
-    return kid !== undefined && this.#kids.has(kid)
+    return kid !== undefined && this.#keys?.has(kid) === true
+  }
+
+  /** The public key (PEM) published under `kid`, if auth publishes one. */
+  keyFor(kid: string): string | undefined {
+    return this.#keys?.get(kid)
   }
 
   /** Loads now unless a load is already running, in which case it waits for that one. */
@@ -57,18 +65,18 @@ export class JwksStore {
     clearInterval(this.#timer)
   }
 
-  /** The key lookup `jwtVerify` uses; throws JWKSNoMatchingKey for a kid it does not know. */
-  readonly getKey: JWTVerifyGetKey = (header, token) => {
-    if (!this.#keys) throw new errors.JWKSNoMatchingKey()
-    return this.#keys(header, token)
-  }
-
   async #load(): Promise<void> {
     this.#lastLoadAt = Date.now()
     const jwks = await this.options.load()
-    this.#keys = createLocalJWKSet(jwks)
-    this.#kids = new Set(
-      jwks.keys.map((key) => key.kid).filter((kid): kid is string => typeof kid === 'string'),
-    )
+    const keys = new Map<string, string>()
+    for (const { kid, ...jwk } of jwks.keys) {
+      // Only signing keys of the one algorithm tokens may use; anything else is not a key here.
+      if (typeof kid !== 'string' || jwk.kty !== 'EC' || jwk.crv !== 'P-256') continue
+      keys.set(
+        kid,
+        createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' }) as string,
+      )
+    }
+    this.#keys = keys
   }
 }
