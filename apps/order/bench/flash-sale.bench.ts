@@ -25,6 +25,7 @@ import { runPurchaseLoad, type LoadResult } from './support/purchase-load.ts'
 import type { ServiceProcess } from './support/service-processes.ts'
 import { MetricsScraper, gaugeSeries, parseMetrics, routeSeries } from './support/metrics-scraper.ts'
 import { renderChart } from './support/metrics-chart.ts'
+import { cpuBetween, cpuSnapshot } from './support/machine-cpu.ts'
 import { raceReservations } from './support/reservation-race.ts'
 
 const setting = (name: string, fallback: number) => {
@@ -68,6 +69,9 @@ const GATEWAY_VARIANTS: Record<string, Record<string, string>> = {
 const GATEWAY_ENV = JSON.parse(process.env.FLASH_SALE_GATEWAY_ENV ?? '{}') as Record<string, string>
 /** Node options for the gateway process, space-separated (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`). */
 const GATEWAY_NODE_ARGS = process.env.FLASH_SALE_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean)
+/** Extra order service settings, as JSON (e.g. {"PLACEMENT_BATCH_MAX":"1"}), and its node options. */
+const ORDER_ENV = JSON.parse(process.env.FLASH_SALE_ORDER_ENV ?? '{}') as Record<string, string>
+const ORDER_NODE_ARGS = process.env.FLASH_SALE_ORDER_NODE_ARGS?.split(' ').filter(Boolean)
 const VARIANTS = (process.env.FLASH_SALE_VARIANTS ?? 'levers').split(',').map((v) => v.trim())
 for (const variant of VARIANTS)
   if (!GATEWAY_VARIANTS[variant])
@@ -88,7 +92,7 @@ function report(name: string, load: Measured, checked?: Checked) {
   const l = load.latencyMs
   const lines = [
     `${name}: ${load.attemptsPerSecond} attempts/s (${load.attempts} in ${load.seconds} s), statuses ${JSON.stringify(load.byStatus)}, errors ${load.errors}, timeouts ${load.timeouts}`,
-    `  CPU ms per attempt ${JSON.stringify(load.cpuMsPerAttempt)}`,
+    `  CPU ms per attempt ${JSON.stringify(load.cpuMsPerAttempt)}; machine busy ${load.busyCores} of ${cpus().length} cores`,
     `  latency ms  all p50 ${l.all.p50} p95 ${l.all.p95} p99 ${l.all.p99} | created p50 ${l.created.p50} p95 ${l.created.p95} p99 ${l.created.p99} | sold out p50 ${l.soldOut.p50} p95 ${l.soldOut.p95} p99 ${l.soldOut.p99}`,
   ]
   if (checked)
@@ -141,14 +145,15 @@ async function edgeCounters(gatewayUrl: string) {
   }
 }
 
-type Measured = LoadResult & { cpuMsPerAttempt: Record<string, number> }
+/** CPU ms per attempt by process (the measured ones, the load generator, the infrastructure, other). */
+type Measured = LoadResult & { cpuMsPerAttempt: Record<string, number>; busyCores: number }
 
 const body = (dealId: string) => JSON.stringify({ dealId, quantity: 1, paymentMethod: 'WALLET' })
 
 console.log(
   `flash sale: ${UNITS} units, ${BUYERS} buyers, ${CONNECTIONS} connections, at most ${MAX_SECONDS} s per run; ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)}`,
 )
-const stack = await startFlashSaleStack()
+const stack = await startFlashSaleStack(ORDER_ENV, ORDER_NODE_ARGS)
 try {
   const minting = performance.now()
   const everyone: Buyer[] = await mintBuyerTokens({
@@ -174,6 +179,8 @@ try {
     attempts = ATTEMPTS,
   ) {
     const cpuBefore = target.processes.map((p) => p.cpuSeconds())
+    const machineBefore = cpuSnapshot()
+    const ownBefore = process.cpuUsage()
     const load = await runPurchaseLoad({
       url: target.url,
       path: target.path,
@@ -183,13 +190,23 @@ try {
       headersOf: (i) => headersOf(who[i % who.length]!),
       bodyOf: () => body(dealId),
     })
-    const cpuMsPerAttempt = Object.fromEntries(
-      target.processes.map((p, i) => [
-        p.name,
-        Math.round(((p.cpuSeconds() - cpuBefore[i]!) * 1000 * 1000) / Math.max(1, load.attempts)) / 1000,
-      ]),
+    const own = process.cpuUsage(ownBefore)
+    const spent: Record<string, number> = Object.fromEntries(
+      target.processes.map((p, i) => [p.name, p.cpuSeconds() - cpuBefore[i]!]),
     )
-    return { ...load, cpuMsPerAttempt }
+    spent['load generator'] = (own.user + own.system) / 1e6
+    const machine = cpuBetween(
+      machineBefore,
+      cpuSnapshot(),
+      Object.values(spent).reduce((sum, s) => sum + s, 0),
+    )
+    Object.assign(spent, machine.parts)
+    const perAttempt = (seconds: number) => Math.round((seconds * 1e6) / Math.max(1, load.attempts)) / 1000
+    const cpuMsPerAttempt = Object.fromEntries(
+      Object.entries(spent).map(([name, s]) => [name, perAttempt(s)]),
+    )
+    const busyCores = Math.round((machine.busy / load.seconds) * 100) / 100
+    return { ...load, cpuMsPerAttempt, busyCores }
   }
   const viaGateway = (gateway: ServiceProcess) => ({
     url: gateway.url,

@@ -20,7 +20,8 @@ const LOG_DIR = join(ROOT, 'apps', 'order', 'bench', 'results', 'logs')
 export const JWT_ISSUER = 'deals-auth'
 export const JWT_AUDIENCE = 'deals-api'
 
-export async function startFlashSaleStack() {
+/** The order service's extra settings and node options (e.g. `--cpu-prof`), for experiments. */
+export async function startFlashSaleStack(orderEnv: Record<string, string> = {}, orderNodeArgs?: string[]) {
   const signingSecret = randomBytes(32).toString('base64url')
   const dataEncryptionKey = randomBytes(32).toString('base64')
   const [authDb, orderDb, pgOnlyDb, vhost] = await Promise.all([
@@ -60,14 +61,20 @@ export async function startFlashSaleStack() {
     JWT_ISSUER,
     JWT_AUDIENCE,
   })
-  const order = await start('order', 'apps/order/src/main.ts', {
-    DATABASE_URL: orderDb.url,
-    REDIS_URL: orderRedis.url,
-    REDIS_KEY_PREFIX: `${orderRedis.prefix}order:`,
-    AMQP_URL: vhost.url,
-    // Longer than the whole bench: no reservation is released while it runs.
-    RESERVATION_TTL_SECONDS: '7200',
-  })
+  const order = await start(
+    'order',
+    'apps/order/src/main.ts',
+    {
+      DATABASE_URL: orderDb.url,
+      REDIS_URL: orderRedis.url,
+      REDIS_KEY_PREFIX: `${orderRedis.prefix}order:`,
+      AMQP_URL: vhost.url,
+      // Longer than the whole bench: no reservation is released while it runs.
+      RESERVATION_TTL_SECONDS: '7200',
+      ...orderEnv,
+    },
+    orderNodeArgs,
+  )
   const admin = new pg.Client({ connectionString: pgOnlyDb.url })
   await admin.connect()
   await admin.query(PG_ONLY_SCHEMA).finally(() => admin.end())

@@ -1,0 +1,62 @@
+// Where the machine's CPU went during a run: the whole machine's busy time (/proc/stat) and the
+// part of it spent by PostgreSQL, Redis and RabbitMQ (every process of each, from /proc/<pid>/stat),
+// so a run can say what each attempt cost outside the services measured, and how much went to
+// something else entirely (another workload on the machine).
+import { readFileSync, readdirSync } from 'node:fs'
+
+/** Linux's USER_HZ: /proc reports CPU time in ticks of 1/100 s. */
+const TICKS_PER_SECOND = 100
+
+/** The infrastructure's processes, by command name. */
+const INFRASTRUCTURE: Record<string, string> = {
+  postgres: 'postgres',
+  'redis-server': 'redis',
+  'beam.smp': 'rabbitmq',
+}
+
+export interface CpuSnapshot {
+  busySeconds: number
+  byInfrastructure: Record<string, number>
+}
+
+export function cpuSnapshot(): CpuSnapshot {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/)
+  const ticks = fields.map(Number)
+  // user nice system idle iowait irq softirq steal: busy is all but idle and iowait.
+  const busy = ticks.slice(0, 8).reduce((sum, t, i) => (i === 3 || i === 4 ? sum : sum + t), 0)
+  const byInfrastructure: Record<string, number> = Object.fromEntries(
+    Object.values(INFRASTRUCTURE).map((name) => [name, 0]),
+  )
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const text = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const name = INFRASTRUCTURE[text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'))]
+      if (!name) continue
+      const stat = text.slice(text.lastIndexOf(')') + 2).split(' ')
+      byInfrastructure[name]! += (Number(stat[11]) + Number(stat[12])) / TICKS_PER_SECOND
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  return { busySeconds: busy / TICKS_PER_SECOND, byInfrastructure }
+}
+
+/**
+ * CPU seconds between two snapshots: the machine's busy time, each infrastructure part, and
+ * `other`, what is left once those and `accounted` (the measured processes, the load generator)
+ * are taken away. A process that ended between the snapshots is missing from the parts.
+ */
+export function cpuBetween(
+  before: CpuSnapshot,
+  after: CpuSnapshot,
+  accounted: number,
+): { busy: number; parts: Record<string, number> } {
+  const busy = after.busySeconds - before.busySeconds
+  const parts: Record<string, number> = {}
+  for (const name of Object.keys(after.byInfrastructure))
+    parts[name] = Math.max(0, after.byInfrastructure[name]! - (before.byInfrastructure[name] ?? 0))
+  const known = Object.values(parts).reduce((sum, s) => sum + s, 0) + accounted
+  parts.other = Math.max(0, busy - known)
+  return { busy, parts }
+}
