@@ -9,6 +9,7 @@ import { consume, openAmqpConnection, type AmqpConnection, type Consumer } from 
 import {
   DEAL_EVENTS,
   PARTY_EVENTS,
+  PARTY_PAYMENT_EVENTS,
   dealScheduledV1,
   dealSnapshotSchema,
   keywordAlertMatchedV1,
@@ -18,7 +19,9 @@ import {
   partyFilledV1,
   partyJoinedV1,
   partyLeftV1,
+  partyMemberRemovedV1,
   partyMessagePostedV1,
+  partyPaidV1,
   productLikedV1,
   productUnlikedV1,
   storeFollowedV1,
@@ -121,6 +124,8 @@ const partyEnvelope = z.discriminatedUnion('name', [
     partyMessagePostedV1.name,
     z.object({ partyId: z.uuid(), messageId: z.uuid(), senderId: z.uuid(), preview: z.string() }),
   ),
+  envelope(partyMemberRemovedV1.name, membership.extend({ reason: z.string() })),
+  envelope(partyPaidV1.name, ending.extend({ roundId: z.uuid(), amount: z.number().int().nonnegative() })),
 ])
 
 export const eventConsumersPlugin = fp<{ amqpUrl: string }>(
@@ -202,7 +207,7 @@ export const eventConsumersPlugin = fp<{ amqpUrl: string }>(
         await consume({
           ...common,
           consumer: CONSUMERS.parties,
-          events: PARTY_EVENTS.map((e) => e.name),
+          events: [...PARTY_EVENTS, ...PARTY_PAYMENT_EVENTS].map((e) => e.name),
           schema: partyEnvelope,
           handler: async ({ id, envelope: e }, tx) => {
             const at = new Date(e.occurredAt)
@@ -221,6 +226,10 @@ export const eventConsumersPlugin = fp<{ amqpUrl: string }>(
                 return parties.ended(tx, id, at, 'expired', e.payload)
               case partyMessagePostedV1.name:
                 return parties.messagePosted(tx, id, e.payload)
+              case partyMemberRemovedV1.name:
+                return parties.memberRemoved(tx, id, at, e.payload)
+              case partyPaidV1.name:
+                return parties.paid(tx, id, at, e.payload)
             }
           },
         }),

@@ -23,14 +23,7 @@ import {
   type TestNotificationApp,
 } from '../support/test-notification-app.ts'
 import { CONSUMERS } from '../../src/plugins/event-consumers.ts'
-import {
-  dealSnapshot,
-  duplicateSkipped,
-  duplicatesSkipped,
-  notificationsOf,
-  partyCreated,
-  processed,
-} from '../support/events.ts'
+import { dealSnapshot, deliveredTwice, notificationsOf, partyCreated, processed } from '../support/events.ts'
 
 describe('events become notifications for the right users', () => {
   let t: TestNotificationApp
@@ -147,11 +140,10 @@ describe('events become notifications for the right users', () => {
   test('the same message delivered twice notifies once', async () => {
     const userId = randomUUID()
     const payload = { userId, alertId: randomUUID(), keyword: '참외', deal: dealSnapshot() }
-    const first = await t.publish({ name: keywordAlertMatchedV1.name, payload })
-    await processed(t, first.id)
-    const skipped = await duplicatesSkipped(t, CONSUMERS.keywordAlerts)
-    await t.publish({ name: keywordAlertMatchedV1.name, payload, id: first.id })
-    await duplicateSkipped(t, CONSUMERS.keywordAlerts, skipped)
+    const first = await deliveredTwice(t, CONSUMERS.keywordAlerts, {
+      name: keywordAlertMatchedV1.name,
+      payload,
+    })
     const ids = (await notificationsOf(t, userId)).map((n) => n.source_event_id)
     assert.deepEqual(ids, [first.id])
   })

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import { dealSnapshotSchema, partyCreatedV1, type DealSnapshot, type EventPayload } from '@deals/contracts'
 import { waitUntil } from '@deals/messaging/testing'
-import { sql, type TestNotificationApp } from './test-notification-app.ts'
+import { sql, type PublishedEvent, type TestNotificationApp } from './test-notification-app.ts'
 
 export const inSeconds = (s: number) => new Date(Date.now() + s * 1000)
 
@@ -86,4 +86,18 @@ export async function duplicateSkipped(t: TestNotificationApp, consumer: string,
   await waitUntil(async () => (await duplicatesSkipped(t, consumer)) > before, {
     message: `a redelivery skipped by ${consumer}`,
   })
+}
+
+/** Publishes the event, then the same message again; waits until `consumer` skipped the copy. */
+export async function deliveredTwice(
+  t: TestNotificationApp,
+  consumer: string,
+  event: { name: string; payload: unknown },
+): Promise<PublishedEvent> {
+  const first = await t.publish(event)
+  await processed(t, first.id)
+  const skipped = await duplicatesSkipped(t, consumer)
+  await t.publish({ ...event, id: first.id })
+  await duplicateSkipped(t, consumer, skipped)
+  return first
 }

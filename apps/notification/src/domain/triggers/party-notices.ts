@@ -1,8 +1,9 @@
 // Group-buy parties as their members and neighbours hear of them. Party events keep a replica of
 // each party and its members (events carry no version: each membership row keeps the time of the
-// event that set it, and the member lists of filled/cancelled/expired events are authoritative).
+// event that set it, and the member lists of filled/cancelled/expired/paid events are authoritative).
 // Chat messages reach only members with no stream open anywhere, collapsed per party into one
-// unread "new messages" notification that counts them.
+// unread "new messages" notification that counts them. Share payments: a paid party tells every
+// member (the leader, what was released), a member taken out for not paying hears why.
 import type { NotificationTx } from '../database.ts'
 import type { Notice, NotificationFeed } from '../feed/notification-feed.ts'
 import { usersNear } from '../locations/user-locations.ts'
@@ -28,6 +29,17 @@ export interface MembershipChange extends PartyRef {
   capacity: number
 }
 
+export interface RemovedMember extends MembershipChange {
+  reason: string
+}
+
+export interface PaidParty extends PartyRef {
+  memberIds: string[]
+  roundId: string
+  /** Whole won released to the leader. */
+  amount: number
+}
+
 export type PartyEnding = 'filled' | 'cancelled' | 'expired'
 
 export interface ChatMessage {
@@ -46,6 +58,12 @@ const ENDINGS: Record<PartyEnding, { title: (t: string) => string; body: string 
   cancelled: { title: (t) => `${t} was cancelled`, body: 'The leader cancelled the party.' },
   expired: { title: (t) => `${t} expired`, body: 'The party did not fill before its deadline.' },
 }
+
+/** Why the party service took a member out, as that member is told; an unknown reason reads plainly. */
+const REMOVALS: Record<string, string> = {
+  PAYMENT_FAILED: 'Your share could not be paid from your wallet, so your place was given up.',
+}
+const removalBody = (reason: string) => REMOVALS[reason] ?? 'The party service took you out of the party.'
 
 export class PartyNotices {
   constructor(
@@ -101,15 +119,7 @@ export class PartyNotices {
     ending: PartyEnding,
     party: PartyRef & { memberIds: string[] },
   ): Promise<void> {
-    await rememberParty(tx, party)
-    await setMembership(tx, party.partyId, party.memberIds, true, at)
-    await tx.$executeRawUnsafe(
-      `UPDATE party_members SET member = false, changed_at = $3
-       WHERE party_id = $1::uuid AND NOT (user_id = ANY($2::uuid[])) AND changed_at <= $3`,
-      party.partyId,
-      party.memberIds,
-      at,
-    )
+    await settleMembers(tx, at, party)
     const told = party.memberIds.filter((id) => ending !== 'cancelled' || id !== party.leaderId)
     const { title, body } = ENDINGS[ending]
     await this.feed.notify(
@@ -121,6 +131,59 @@ export class PartyNotices {
         title: title(party.title),
         body,
         data: { partyId: party.partyId, event: ending },
+      })),
+    )
+  }
+
+  /** Tells the removed member why, and the leader that a place is free again. */
+  async memberRemoved(
+    tx: NotificationTx,
+    messageId: string,
+    at: Date,
+    removal: RemovedMember,
+  ): Promise<void> {
+    await rememberParty(tx, removal)
+    await setMembership(tx, removal.partyId, [removal.userId], false, at)
+    const data = { partyId: removal.partyId, event: 'member-removed', reason: removal.reason }
+    const notices: Notice[] = [
+      {
+        userId: removal.userId,
+        kind: 'PARTY',
+        sourceEventId: messageId,
+        title: `You were removed from ${removal.title}`,
+        body: removalBody(removal.reason),
+        data,
+      },
+    ]
+    if (removal.leaderId !== removal.userId)
+      notices.push({
+        userId: removal.leaderId,
+        kind: 'PARTY',
+        sourceEventId: messageId,
+        title: `A member was removed from ${removal.title}`,
+        body: `${removal.memberCount} of ${removal.capacity} places are taken.`,
+        data: { ...data, memberCount: removal.memberCount },
+      })
+    await this.feed.notify(tx, notices)
+  }
+
+  /** Tells every member the party is paid for; the leader, the amount released to them. */
+  async paid(tx: NotificationTx, messageId: string, at: Date, party: PaidParty): Promise<void> {
+    await settleMembers(tx, at, party)
+    const data = { partyId: party.partyId, roundId: party.roundId, event: 'paid' }
+    await this.feed.notify(
+      tx,
+      party.memberIds.map((userId): Notice => ({
+        userId,
+        kind: 'PARTY',
+        sourceEventId: messageId,
+        title: `${party.title} is paid for`,
+        ...(userId === party.leaderId
+          ? {
+              body: `Every share is in: ${party.amount.toLocaleString('en-US')} won was released to you.`,
+              data: { ...data, amount: party.amount },
+            }
+          : { body: 'Every member paid their share: see you at the market.', data }),
       })),
     )
   }
@@ -158,6 +221,19 @@ async function rememberParty(tx: NotificationTx, party: PartyRef): Promise<void>
     create: { id: partyId, title, leaderId },
     update: { title },
   })
+}
+
+/** The party's member list as an event carries it: everyone in it then, and no one else. */
+async function settleMembers(tx: NotificationTx, at: Date, party: PartyRef & { memberIds: string[] }) {
+  await rememberParty(tx, party)
+  await setMembership(tx, party.partyId, party.memberIds, true, at)
+  await tx.$executeRawUnsafe(
+    `UPDATE party_members SET member = false, changed_at = $3
+     WHERE party_id = $1::uuid AND NOT (user_id = ANY($2::uuid[])) AND changed_at <= $3`,
+    party.partyId,
+    party.memberIds,
+    at,
+  )
 }
 
 async function setMembership(
