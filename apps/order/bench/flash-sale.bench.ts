@@ -1,5 +1,5 @@
 // The flash sale: a deal of FLASH_SALE_UNITS (10,000) units opens to FLASH_SALE_BUYERS (50,000)
-// buyers, each trying FLASH_SALE_ATTEMPTS_PER_BUYER (1) times, from FLASH_SALE_CONNECTIONS (100)
+// buyers, each trying FLASH_SALE_ATTEMPTS_PER_BUYER (1) times, from FLASH_SALE_CONNECTIONS (50)
 // concurrent connections, through the real gateway with real access tokens (signed with auth's
 // key, verified through its JWKS), all on 127.0.0.1, each run bounded by FLASH_SALE_MAX_SECONDS.
 // FLASH_SALE_VARIANTS names the gateway settings to measure (GATEWAY_VARIANTS: each lever off and
@@ -35,7 +35,9 @@ const setting = (name: string, fallback: number) => {
 }
 const UNITS = setting('FLASH_SALE_UNITS', 10_000)
 const BUYERS = setting('FLASH_SALE_BUYERS', 50_000)
-const CONNECTIONS = setting('FLASH_SALE_CONNECTIONS', 100)
+// 50 connections keep both cores busy (the measured machine sustains no more attempts/s with 100,
+// only twice the queueing in every latency).
+const CONNECTIONS = setting('FLASH_SALE_CONNECTIONS', 50)
 const MAX_SECONDS = setting('FLASH_SALE_MAX_SECONDS', 60)
 /** Tries per buyer: above 1, buyers who got an answer try again (the token cache's case). */
 const ATTEMPTS = BUYERS * setting('FLASH_SALE_ATTEMPTS_PER_BUYER', 1)
@@ -63,7 +65,7 @@ const GATEWAY_VARIANTS: Record<string, Record<string, string>> = {
     UPSTREAM_PIPELINING: '1',
     GATEWAY_WORKERS: '2',
   },
-  levers: {},
+  levers: { GATEWAY_WORKERS: '2' },
 }
 /** Extra gateway settings for every variant, as JSON (e.g. {"UPSTREAM_CONNECTIONS":"64"}). */
 const GATEWAY_ENV = JSON.parse(process.env.FLASH_SALE_GATEWAY_ENV ?? '{}') as Record<string, string>
@@ -344,11 +346,8 @@ try {
   let chart: string | undefined
   if (chartSource) {
     const { scraper, dealId, variant } = chartSource
-    const gw = routeSeries(
-      scraper.scrapes.get('gateway')!,
-      'http_server_request_duration_seconds',
-      (l) => l.method === 'POST' && (l.route ?? '').startsWith('/api/orders'),
-    )
+    // The buyers' own view: a scrape of a gateway with two worker processes sees one of them.
+    const gw = main.load.timeline
     const forwarded = routeSeries(
       scraper.scrapes.get('order')!,
       'http_server_request_duration_seconds',
@@ -366,18 +365,18 @@ try {
       chart,
       renderChart(
         `Flash sale through the gateway: ${UNITS.toLocaleString('en')} units, ${BUYERS.toLocaleString('en')} buyers, ${CONNECTIONS} connections`,
-        `gateway settings "${variant}"; ${main.load.attemptsPerSecond} attempts/s, p99 ${main.load.latencyMs.all.p99} ms; from the gateway's and order's /metrics, scraped each second`,
+        `gateway settings "${variant}"; ${main.load.attemptsPerSecond} attempts/s, p99 ${main.load.latencyMs.all.p99} ms; answers and latency as the buyers saw them, the rest from order's /metrics`,
         [
           {
             title: 'Purchase attempts per second',
             unit: 'requests/s',
             lines: [
-              { label: 'at the gateway', color: '#1f77b4', points: pts(gw, (p) => p.perSecond) },
+              { label: 'answered', color: '#1f77b4', points: pts(gw, (p) => p.perSecond) },
               { label: 'reaching order', color: '#ff7f0e', points: pts(forwarded, (p) => p.perSecond) },
             ],
           },
           {
-            title: 'Gateway latency of POST /api/orders',
+            title: 'Latency of POST /api/orders through the gateway, as the buyers saw it',
             unit: 'ms',
             lines: [
               { label: 'p50', color: '#2ca02c', points: pts(gw, (p) => p.p50Ms) },

@@ -32,6 +32,8 @@ export interface LoadResult {
   errors: number
   timeouts: number
   latencyMs: { all: Percentiles; created: Percentiles; soldOut: Percentiles; other: Percentiles }
+  /** Second by second, as the buyers saw it: answers in that second and their latency. */
+  timeline: { atSeconds: number; perSecond: number; p50Ms: number; p95Ms: number; p99Ms: number }[]
 }
 
 export function percentiles(values: number[]): Percentiles {
@@ -80,13 +82,19 @@ export async function runPurchaseLoad(options: LoadOptions): Promise<LoadResult>
   }) as unknown as autocannon.Instance & Promise<autocannon.Result>
   // Answers are classified by status: 201 created, 409 the sold-out answer (the bench's buyers
   // each try once, so no purchase-limit refusals), anything else kept apart and reported.
+  const bySecond: number[][] = []
+  // autocannon ends a run at its next one-second tick, not at the last answer: the run's length
+  // is measured to the last answer instead.
+  let lastAnswerAt = started
   instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+    lastAnswerAt = performance.now()
     ;(status === 201 ? created : status === 409 ? soldOut : other).push(ms)
+    ;(bySecond[Math.floor((performance.now() - started) / 1000)] ??= []).push(ms)
   })
   const stop = setTimeout(() => instance.stop(), options.maxSeconds * 1000)
   const result = await instance
   clearTimeout(stop)
-  const seconds = (performance.now() - started) / 1000
+  const seconds = (lastAnswerAt - started) / 1000
   const byStatus: Record<string, number> = {}
   for (const [status, { count }] of Object.entries(result.statusCodeStats ?? {}))
     byStatus[status] = count ?? 0
@@ -104,5 +112,9 @@ export async function runPurchaseLoad(options: LoadOptions): Promise<LoadResult>
       soldOut: percentiles(soldOut),
       other: percentiles(other),
     },
+    timeline: Array.from(bySecond, (latencies = [], second) => {
+      const { p50, p95, p99 } = percentiles(latencies)
+      return { atSeconds: second + 1, perSecond: latencies.length, p50Ms: p50, p95Ms: p95, p99Ms: p99 }
+    }),
   }
 }
