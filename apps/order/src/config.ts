@@ -25,8 +25,8 @@ export const orderConfigShape = {
   RESERVATION_SWEEP_CRON: z.string().default('* * * * *'),
   /**
    * How long a stock rebuild waits before reading PostgreSQL, so that orders reserved in Redis
-   * before it lost its data have committed or failed (longer than placing an order may take, 15 s
-   * at most).
+   * before it lost its data have committed or failed (at least the longest an order's write may
+   * take: 15 s, `PLACEMENT_WRITE_BOUNDS`).
    */
   STOCK_REBUILD_SETTLE_MS: z.coerce.number().int().min(0).default(15_000),
   /** Time from payment to shipping and from shipping to delivery (the simulated delivery). */

@@ -8,6 +8,8 @@ export interface GroupCommitOptions {
   maxBatch: number
   /** Most batches being written at once (each holds one pooled connection). */
   maxInFlight: number
+  /** Longest an item waits for its batch; past it the item is refused unwritten (load shed). */
+  maxWaitMs: number
   /** Told the size of every batch written, for metrics. */
   onBatch?: (size: number) => void
 }
@@ -20,6 +22,7 @@ export type BatchWriter<T> = (items: readonly T[]) => Promise<(Error | undefined
 
 interface Waiting<T> {
   item: T
+  since: number
   resolve: () => void
   reject: (error: unknown) => void
 }
@@ -39,7 +42,7 @@ export class GroupCommit<T> {
   /** Resolves once the item is committed; rejects with the reason it was not. */
   submit(item: T): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#waiting.push({ item, resolve, reject })
+      this.#waiting.push({ item, since: performance.now(), resolve, reject })
       // Let the writes that arrive in the same turn of the event loop join this batch.
       if (!this.#scheduled) {
         this.#scheduled = true
@@ -57,6 +60,9 @@ export class GroupCommit<T> {
   }
 
   #flush(): void {
+    const oldest = performance.now() - this.options.maxWaitMs
+    while (this.#waiting.length > 0 && this.#waiting[0]!.since < oldest)
+      this.#waiting.shift()!.reject(new Error(`waited over ${this.options.maxWaitMs} ms for a batch`))
     while (this.#inFlight < this.options.maxInFlight && this.#waiting.length > 0) {
       const batch = this.#waiting.splice(0, this.options.maxBatch)
       this.#inFlight++

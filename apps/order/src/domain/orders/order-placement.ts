@@ -29,7 +29,7 @@ import {
 } from './order-errors.ts'
 import type { PurchaseMetrics } from './purchase-metrics.ts'
 import { GroupCommit } from './group-commit.ts'
-import { placementWrites, type PendingPlacement } from './placement-writes.ts'
+import { PLACEMENT_WRITE_BOUNDS, placementWrites, type PendingPlacement } from './placement-writes.ts'
 
 export interface PlaceOrderRequest {
   dealId: string
@@ -62,6 +62,7 @@ export class OrderPlacement {
   constructor(private readonly deps: OrderPlacementDeps) {
     this.#writes = new GroupCommit(placementWrites(deps.db, deps.jobs), {
       ...deps.batching,
+      maxWaitMs: PLACEMENT_WRITE_BOUNDS.queueMs,
       onBatch: (size) => deps.metrics.placementBatch(size),
     })
   }

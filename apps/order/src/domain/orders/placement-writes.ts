@@ -34,10 +34,12 @@ export interface PendingPlacement {
 }
 
 /**
- * Under a burst, writes queue for a pooled connection; that is safe for as long as it takes,
- * because an order whose deadline passed is not written.
+ * Bounds of one placement's write: at most `PLACEMENT_WRITE_BOUNDS.queueMs` waiting for its batch,
+ * `maxWait` for a pooled connection, `timeout` for the transaction. Their sum (15 s) is what the
+ * stock rebuild waits for in-flight writes to end (`STOCK_REBUILD_SETTLE_MS`) before it counts
+ * the orders in PostgreSQL; a write still running after it could be missed by that count.
  */
-const WRITE_BOUNDS = { maxWait: 15_000, timeout: 15_000 }
+export const PLACEMENT_WRITE_BOUNDS = { queueMs: 5_000, maxWait: 5_000, timeout: 5_000 }
 
 /** One row of the statement's input, as `jsonb_to_recordset` reads it. */
 const row = (p: PendingPlacement) => ({
@@ -131,7 +133,7 @@ export function placementWrites(db: OrderDb, jobs: JobScheduler): BatchWriter<Pe
         { tx },
       )
       return ids
-    }, WRITE_BOUNDS)
+    }, PLACEMENT_WRITE_BOUNDS)
     return placements.map((p) =>
       written.has(p.orderId)
         ? undefined

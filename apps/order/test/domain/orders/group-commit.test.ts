@@ -37,7 +37,7 @@ const settle = (p: Promise<void>) =>
 describe('group commit of order writes', () => {
   test('a write that arrives alone goes alone, at once', async () => {
     const w = heldWriter()
-    const commits = new GroupCommit(w.write, { maxBatch: 10, maxInFlight: 1 })
+    const commits = new GroupCommit(w.write, { maxBatch: 10, maxInFlight: 1, maxWaitMs: 60_000 })
     const done = commits.submit(1)
     await nextTurn()
     assert.deepEqual(w.batches, [[1]])
@@ -48,7 +48,12 @@ describe('group commit of order writes', () => {
   test('writes that arrive while one is written go together next, within the batch bound', async () => {
     const w = heldWriter()
     const sizes: number[] = []
-    const commits = new GroupCommit(w.write, { maxBatch: 4, maxInFlight: 1, onBatch: (n) => sizes.push(n) })
+    const commits = new GroupCommit(w.write, {
+      maxBatch: 4,
+      maxInFlight: 1,
+      maxWaitMs: 60_000,
+      onBatch: (n) => sizes.push(n),
+    })
     const first = commits.submit(0)
     await nextTurn()
     const rest = Array.from({ length: 9 }, (_, i) => commits.submit(i + 1))
@@ -62,7 +67,7 @@ describe('group commit of order writes', () => {
 
   test('no more batches are written at once than allowed', async () => {
     const w = heldWriter()
-    const commits = new GroupCommit(w.write, { maxBatch: 2, maxInFlight: 3 })
+    const commits = new GroupCommit(w.write, { maxBatch: 2, maxInFlight: 3, maxWaitMs: 60_000 })
     const all = Array.from({ length: 20 }, (_, i) => commits.submit(i))
     while (w.batches.flat().length < 20) await w.releaseAll()
     await w.releaseAll()
@@ -76,7 +81,7 @@ describe('group commit of order writes', () => {
 
   test('an item the batch could not write fails only its own caller', async () => {
     const w = heldWriter((item) => (item === 2 ? new Error('deadline passed') : undefined))
-    const commits = new GroupCommit(w.write, { maxBatch: 10, maxInFlight: 1 })
+    const commits = new GroupCommit(w.write, { maxBatch: 10, maxInFlight: 1, maxWaitMs: 60_000 })
     const results = [1, 2, 3].map((i) => settle(commits.submit(i)))
     await w.releaseAll()
     assert.deepEqual(await Promise.all(results), ['written', 'deadline passed', 'written'])
@@ -85,11 +90,29 @@ describe('group commit of order writes', () => {
 
   test('a batch that fails as a whole is written again item by item, so only the bad item fails', async () => {
     const w = heldWriter()
-    const commits = new GroupCommit(w.write, { maxBatch: 10, maxInFlight: 1 })
+    const commits = new GroupCommit(w.write, { maxBatch: 10, maxInFlight: 1, maxWaitMs: 60_000 })
     const results = [1, -1, 3].map((i) => settle(commits.submit(i)))
     while (w.batches.length < 4) await w.releaseAll()
     await w.releaseAll()
     assert.deepEqual(await Promise.all(results), ['written', 'the batch failed as a whole', 'written'])
     assert.deepEqual(w.batches, [[1, -1, 3], [1], [-1], [3]])
+  })
+
+  test('an item that waited longer than allowed for its batch is refused unwritten; later ones go on', async () => {
+    const w = heldWriter()
+    const commits = new GroupCommit(w.write, { maxBatch: 10, maxInFlight: 1, maxWaitMs: 50 })
+    const first = settle(commits.submit(1))
+    await nextTurn()
+    const stale = settle(commits.submit(2))
+    await new Promise((resolve) => setTimeout(resolve, 80))
+    const fresh = settle(commits.submit(3))
+    while (w.batches.length < 2) await w.releaseAll()
+    await w.releaseAll()
+    assert.deepEqual(await Promise.all([first, stale, fresh]), [
+      'written',
+      'waited over 50 ms for a batch',
+      'written',
+    ])
+    assert.deepEqual(w.batches, [[1], [3]])
   })
 })
