@@ -61,6 +61,10 @@ export async function proxyRoutes(
     await app.register(httpProxy, {
       prefix: route.prefix,
       rewritePrefix: route.rewritePrefix,
+      // Only where the prefix is removed: a kept prefix is the upstream path already.
+      ...(route.rewritePrefix === ''
+        ? { preRewrite: (url: string) => withSlashBeforeQuery(url, route.prefix) }
+        : {}),
       upstream: '',
       proxyPayloads: false,
       undici: agent,
@@ -113,4 +117,13 @@ function webSocketUrl(route: ProxyRoute, request: FastifyRequest): string {
   if (decoded.replaceAll('\\', '/').split('/').includes('..')) throw ValidationFailed('The path is not valid')
   const query = forwardedQuery(request.url)
   return `${request.upstreamUrl.replace(/^http/, 'ws')}${route.rewritePrefix}${path}${query ? `?${query}` : ''}`
+}
+
+/**
+ * `/api/orders?limit=1` as `/api/orders/?limit=1`: @fastify/http-proxy turns the bare prefix with
+ * a query into the relative URL `?limit=1`, which reaches the upstream as the gateway's own path
+ * (a 404 there) instead of `/?limit=1`.
+ */
+function withSlashBeforeQuery(url: string, prefix: string): string {
+  return url.startsWith(`${prefix}?`) ? `${prefix}/${url.slice(prefix.length)}` : url
 }

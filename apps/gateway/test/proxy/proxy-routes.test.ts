@@ -43,6 +43,19 @@ describe('forwarding through the gateway', () => {
     assert.equal(res.body.url, '/echo?x=1')
   })
 
+  test('a list at the bare prefix keeps its query: /api/orders?limit=1 reaches the service as /?limit=1', async () => {
+    for (const [path, upstream] of [
+      ['/api/orders?limit=1&status=PAID', '/?limit=1&status=PAID'],
+      ['/api/orders', '/'],
+      ['/api/orders/?limit=2', '/?limit=2'],
+      ['/seller/v1/sales?limit=3', '/seller/v1/sales?limit=3'],
+    ] as const) {
+      const res = await call(`${gateway.url}${path}`)
+      assert.equal(res.status, 200, `${path}: ${JSON.stringify(res.body)}`)
+      assert.equal(res.body.url, upstream, path)
+    }
+  })
+
   test('the seller API keeps its /seller/v1 path upstream and goes to the owning service', async () => {
     const sales = await call(`${gateway.url}/seller/v1/sales/today`)
     assert.equal(sales.body.instance, 'order')

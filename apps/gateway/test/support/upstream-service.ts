@@ -44,6 +44,8 @@ export async function startUpstream(name: string): Promise<UpstreamService> {
     body: request.body ?? null,
   })
   app.get('/echo', echo)
+  // A service's own list at its root (the order service's `GET /`, my orders).
+  app.get('/', echo)
   app.post('/echo', echo)
   app.get('/seller/v1/*', echo)
   app.get('/internal/secret', echo)
