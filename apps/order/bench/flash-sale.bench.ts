@@ -95,6 +95,7 @@ function report(name: string, load: Measured, checked?: Checked) {
   const lines = [
     `${name}: ${load.attemptsPerSecond} attempts/s (${load.attempts} in ${load.seconds} s), statuses ${JSON.stringify(load.byStatus)}, errors ${load.errors}, timeouts ${load.timeouts}`,
     `  CPU ms per attempt ${JSON.stringify(load.cpuMsPerAttempt)}; machine busy ${load.busyCores} of ${cpus().length} cores`,
+    `  phases: selling ${load.phases.selling.seconds} s at ${load.phases.selling.attemptsPerSecond} attempts/s (${load.phases.selling.ordersPerSecond} orders/s), after the sell-out ${load.phases.afterSellOut.seconds} s at ${load.phases.afterSellOut.attemptsPerSecond} attempts/s`,
     `  latency ms  all p50 ${l.all.p50} p95 ${l.all.p95} p99 ${l.all.p99} | created p50 ${l.created.p50} p95 ${l.created.p95} p99 ${l.created.p99} | sold out p50 ${l.soldOut.p50} p95 ${l.soldOut.p95} p99 ${l.soldOut.p99}`,
   ]
   if (checked)

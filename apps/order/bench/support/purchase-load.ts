@@ -32,6 +32,14 @@ export interface LoadResult {
   errors: number
   timeouts: number
   latencyMs: { all: Percentiles; created: Percentiles; soldOut: Percentiles; other: Percentiles }
+  /**
+   * The run in two phases, split at the last 201: while units were still being sold (every
+   * success is a PostgreSQL write) and after (every answer a refusal).
+   */
+  phases: {
+    selling: { seconds: number; attemptsPerSecond: number; ordersPerSecond: number }
+    afterSellOut: { seconds: number; attemptsPerSecond: number }
+  }
   /** Second by second, as the buyers saw it: answers in that second and their latency. */
   timeline: { atSeconds: number; perSecond: number; p50Ms: number; p95Ms: number; p99Ms: number }[]
 }
@@ -86,8 +94,14 @@ export async function runPurchaseLoad(options: LoadOptions): Promise<LoadResult>
   // autocannon ends a run at its next one-second tick, not at the last answer: the run's length
   // is measured to the last answer instead.
   let lastAnswerAt = started
+  let lastCreatedAt = started
+  let answeredWhenLastCreated = 0
   instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
     lastAnswerAt = performance.now()
+    if (status === 201) {
+      lastCreatedAt = lastAnswerAt
+      answeredWhenLastCreated = created.length + soldOut.length + other.length + 1
+    }
     ;(status === 201 ? created : status === 409 ? soldOut : other).push(ms)
     ;(bySecond[Math.floor((performance.now() - started) / 1000)] ??= []).push(ms)
   })
@@ -99,6 +113,9 @@ export async function runPurchaseLoad(options: LoadOptions): Promise<LoadResult>
   for (const [status, { count }] of Object.entries(result.statusCodeStats ?? {}))
     byStatus[status] = count ?? 0
   const answered = created.length + soldOut.length + other.length
+  const perSecond = (count: number, ms: number) => (ms > 0 ? Math.round((count * 1000) / ms) : 0)
+  const sellingMs = lastCreatedAt - started
+  const afterMs = lastAnswerAt - lastCreatedAt
   return {
     attempts: answered,
     seconds: Math.round(seconds * 100) / 100,
@@ -111,6 +128,17 @@ export async function runPurchaseLoad(options: LoadOptions): Promise<LoadResult>
       created: percentiles(created),
       soldOut: percentiles(soldOut),
       other: percentiles(other),
+    },
+    phases: {
+      selling: {
+        seconds: Math.round(sellingMs / 10) / 100,
+        attemptsPerSecond: perSecond(answeredWhenLastCreated, sellingMs),
+        ordersPerSecond: perSecond(created.length, sellingMs),
+      },
+      afterSellOut: {
+        seconds: Math.round(afterMs / 10) / 100,
+        attemptsPerSecond: perSecond(answered - answeredWhenLastCreated, afterMs),
+      },
     },
     timeline: Array.from(bySecond, (latencies = [], second) => {
       const { p50, p95, p99 } = percentiles(latencies)
