@@ -6,16 +6,10 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { waitUntil } from '@deals/messaging/testing'
-import {
-  assertLedgerBalanced,
-  buyer,
-  client,
-  sql,
-  startTestPaymentApp,
-  type TestPaymentApp,
-} from '../support/test-payment-app.ts'
-import { chargeCommand, refundCommand, startSagaDouble, type SagaDouble } from '../support/saga-messages.ts'
-import { startSimulatorProcess, type SimulatorProcess } from '../provider/provider-simulator-process.ts'
+import { assertLedgerBalanced, buyer, client, sql, type TestPaymentApp } from '../support/test-payment-app.ts'
+import { chargeCommand, refundCommand, type SagaDouble } from '../support/saga-messages.ts'
+import type { SimulatorProcess } from '../provider/provider-simulator-process.ts'
+import { startProviderStack, type ProviderStack } from '../support/provider-stack.ts'
 
 const PAYMENTS = 40
 const FINAL = ['PAID', 'FAILED', 'REFUNDED', 'VOIDED']
@@ -24,28 +18,22 @@ describe('PG payments while the provider declines and times out', () => {
   let sim: SimulatorProcess
   let t: TestPaymentApp
   let saga: SagaDouble
+  let stack: ProviderStack
   before(async () => {
-    sim = await startSimulatorProcess({
-      latencyMinMs: 5,
-      latencyMaxMs: 30,
-      approveFailureRate: 0.3,
-      timeoutRate: 0.1,
-      timeoutMs: 2_000,
-      seed: 7,
-    })
-    t = await startTestPaymentApp({
-      PAYMENT_PROVIDER_URL: sim.url,
-      PAYMENT_PROVIDER_SECRET_KEY: sim.secretKey,
-      PAYMENT_PROVIDER_TIMEOUT_MS: '600',
-      PG_RECONCILE_DELAY_SECONDS: '1',
-    })
-    saga = await startSagaDouble(t)
+    stack = await startProviderStack(
+      {
+        latencyMinMs: 5,
+        latencyMaxMs: 30,
+        approveFailureRate: 0.3,
+        timeoutRate: 0.1,
+        timeoutMs: 2_000,
+        seed: 7,
+      },
+      { PAYMENT_PROVIDER_TIMEOUT_MS: '600', PG_RECONCILE_DELAY_SECONDS: '1' },
+    )
+    ;({ sim, t, saga } = stack)
   })
-  after(async () => {
-    await saga.close()
-    await t.close()
-    await sim.close()
-  })
+  after(() => stack.close())
 
   test('every payment ends final and agrees with the provider', async () => {
     const call = client(t)

@@ -7,38 +7,32 @@
 import { after, before, beforeEach, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { waitUntil } from '@deals/messaging/testing'
-import {
-  assertLedgerBalanced,
-  buyer,
-  client,
-  sql,
-  startTestPaymentApp,
-  type TestPaymentApp,
-} from '../support/test-payment-app.ts'
+import { assertLedgerBalanced, buyer, client, sql, type TestPaymentApp } from '../support/test-payment-app.ts'
 import {
   chargeCommand,
   refundCommand,
-  startSagaDouble,
   type ChargeCommand,
   type SagaDouble,
 } from '../support/saga-messages.ts'
-import { startSimulatorProcess, type SimulatorProcess } from '../provider/provider-simulator-process.ts'
+import type { SimulatorProcess } from '../provider/provider-simulator-process.ts'
+import { startProviderStack, type ProviderStack } from '../support/provider-stack.ts'
 
 describe('PG payments against the provider simulator', () => {
   let sim: SimulatorProcess
   let t: TestPaymentApp
   let saga: SagaDouble
   let call: ReturnType<typeof client>
+  let stack: ProviderStack
   before(async () => {
-    sim = await startSimulatorProcess({ latencyMs: 5 })
-    t = await startTestPaymentApp({
-      PAYMENT_PROVIDER_URL: sim.url,
-      PAYMENT_PROVIDER_SECRET_KEY: sim.secretKey,
-      PAYMENT_PROVIDER_TIMEOUT_MS: '1000',
-      // Later than the client's three timed-out attempts, so the route sees them all fail first.
-      PG_RECONCILE_DELAY_SECONDS: '6',
-    })
-    saga = await startSagaDouble(t)
+    stack = await startProviderStack(
+      { latencyMs: 5 },
+      {
+        PAYMENT_PROVIDER_TIMEOUT_MS: '1000',
+        // Later than the client's three timed-out attempts, so the route sees them all fail first.
+        PG_RECONCILE_DELAY_SECONDS: '6',
+      },
+    )
+    ;({ sim, t, saga } = stack)
     call = client(t)
   })
   beforeEach(async () => {
@@ -49,11 +43,7 @@ describe('PG payments against the provider simulator', () => {
       timeoutAppliedRate: 0.5,
     })
   })
-  after(async () => {
-    await saga.close()
-    await t.close()
-    await sim.close()
-  })
+  after(() => stack.close())
 
   /** Sends a PG charge and waits for the payment to be ready at the provider. */
   async function ready(overrides: Partial<ChargeCommand> = {}) {

@@ -14,11 +14,11 @@ import {
   client,
   seller,
   sql,
-  startTestPaymentApp,
   type TestPaymentApp,
 } from '../support/test-payment-app.ts'
-import { chargeCommand, refundCommand, startSagaDouble, type SagaDouble } from '../support/saga-messages.ts'
-import { startSimulatorProcess, type SimulatorProcess } from '../provider/provider-simulator-process.ts'
+import { chargeCommand, refundCommand, type SagaDouble } from '../support/saga-messages.ts'
+import type { SimulatorProcess } from '../provider/provider-simulator-process.ts'
+import { startProviderStack, type ProviderStack } from '../support/provider-stack.ts'
 
 describe('admin payments: stuck provider steps and their retry', () => {
   let sim: SimulatorProcess
@@ -26,23 +26,20 @@ describe('admin payments: stuck provider steps and their retry', () => {
   let saga: SagaDouble
   let call: ReturnType<typeof client>
   const operator = admin()
+  let stack: ProviderStack
   before(async () => {
-    sim = await startSimulatorProcess({ latencyMs: 5 })
-    t = await startTestPaymentApp({
-      PAYMENT_PROVIDER_URL: sim.url,
-      PAYMENT_PROVIDER_SECRET_KEY: sim.secretKey,
-      PAYMENT_PROVIDER_TIMEOUT_MS: '1000',
-      // The safety-net reconcile must not finish the approval by itself during the test.
-      PG_RECONCILE_DELAY_SECONDS: '3600',
-    })
-    saga = await startSagaDouble(t)
+    stack = await startProviderStack(
+      { latencyMs: 5 },
+      {
+        PAYMENT_PROVIDER_TIMEOUT_MS: '1000',
+        // The safety-net reconcile must not finish the approval by itself during the test.
+        PG_RECONCILE_DELAY_SECONDS: '3600',
+      },
+    )
+    ;({ sim, t, saga } = stack)
     call = client(t)
   })
-  after(async () => {
-    await saga.close()
-    await t.close()
-    await sim.close()
-  })
+  after(() => stack.close())
 
   /** A PG charge, ready at the provider, and the buyer's token from the provider's page. */
   async function readyAndAuthorized() {
