@@ -3,17 +3,10 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import type { ConfirmChannel } from 'amqplib'
 import { z } from 'zod'
-import {
-  consume,
-  DEFAULT_EXCHANGE,
-  listParked,
-  type AmqpConnection,
-  type ConsumeOptions,
-} from '../src/index.ts'
+import { consume, listParked, type AmqpConnection, type ConsumeOptions } from '../src/index.ts'
 import { waitUntil } from '../src/testing/index.ts'
-import { createMessagingEnv, type MessagingEnv } from './support/messaging-env.ts'
+import { createMessagingEnv, type MessagingEnv, type TestPublisher } from './support/messaging-env.ts'
 
 const anyPayload = z.object({ payload: z.unknown() })
 /** What the handlers here use of the transaction: the effect table and raw SQL. */
@@ -23,34 +16,22 @@ type Options = ConsumeOptions<z.infer<typeof anyPayload>, Tx>
 describe('consumer: work after the commit', () => {
   let env: MessagingEnv
   let connection: AmqpConnection
-  let publisher: ConfirmChannel
+  let publisher: TestPublisher
 
   before(async () => {
     env = await createMessagingEnv('after-commit')
     connection = await env.connect()
-    publisher = await (await connection.ready()).createConfirmChannel()
-    await publisher.assertExchange(DEFAULT_EXCHANGE, 'topic', { durable: true })
+    publisher = await env.publisher(connection)
     // Checked at COMMIT, not at the insert: the way to make a commit itself fail.
     await env.prisma.$executeRawUnsafe(
       `CREATE TABLE commit_checks (key text, CONSTRAINT commit_checks_key_unique UNIQUE (key) DEFERRABLE INITIALLY DEFERRED)`,
     )
   })
-  after(async () => {
-    await publisher.close()
-    await env.cleanup()
-  })
+  after(() => env.cleanup())
 
   /** Publishes the event `<consumer>.v1` with an empty payload. */
   async function publish(consumer: string, messageId: string = randomUUID()): Promise<string> {
-    const name = `${consumer}.v1`
-    publisher.publish(DEFAULT_EXCHANGE, name, Buffer.from('{"payload":{}}'), {
-      messageId,
-      type: name,
-      persistent: true,
-      contentType: 'application/json',
-    })
-    await publisher.waitForConfirms()
-    return messageId
+    return publisher.publish(`${consumer}.v1`, { payload: {} }, messageId)
   }
 
   /** Runs `scenario` with a consumer of `<consumer>.v1` whose work is `handler`, then stops it. */

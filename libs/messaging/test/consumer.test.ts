@@ -1,41 +1,24 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import type { ConfirmChannel } from 'amqplib'
 import { z } from 'zod'
-import { consume, DEFAULT_EXCHANGE, listParked, replayParked, type AmqpConnection } from '../src/index.ts'
+import { consume, listParked, replayParked, type AmqpConnection } from '../src/index.ts'
 import { waitUntil } from '../src/testing/index.ts'
-import { createMessagingEnv, type MessagingEnv } from './support/messaging-env.ts'
+import { createMessagingEnv, type MessagingEnv, type TestPublisher } from './support/messaging-env.ts'
 
 const pointsAwarded = z.object({ payload: z.object({ points: z.number().int() }) })
 
 describe('consumer', () => {
   let env: MessagingEnv
   let connection: AmqpConnection
-  let publisher: ConfirmChannel
+  let publish: TestPublisher['publish']
 
   before(async () => {
     env = await createMessagingEnv('consumer')
     connection = await env.connect()
-    publisher = await (await connection.ready()).createConfirmChannel()
-    await publisher.assertExchange(DEFAULT_EXCHANGE, 'topic', { durable: true })
+    ;({ publish } = await env.publisher(connection))
   })
-  after(async () => {
-    await publisher.close()
-    await env.cleanup()
-  })
-
-  async function publish(name: string, body: unknown, messageId = randomUUID()): Promise<string> {
-    const content = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body))
-    publisher.publish(DEFAULT_EXCHANGE, name, content, {
-      messageId,
-      type: name,
-      persistent: true,
-      contentType: 'application/json',
-    })
-    await publisher.waitForConfirms()
-    return messageId
-  }
+  after(() => env.cleanup())
 
   test('every message delivered three times leaves exactly one effect in the database', async () => {
     const name = 'test.triplicates'

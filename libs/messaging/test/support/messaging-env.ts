@@ -11,11 +11,24 @@ import {
   type TestDatabase,
   type TestVhost,
 } from '@deals/testing'
+import { randomUUID } from 'node:crypto'
+import type { ConfirmChannel } from 'amqplib'
 import { z } from 'zod'
-import { consume, openAmqpConnection, type AmqpConnection, type Consumer } from '../../src/index.ts'
+import {
+  consume,
+  DEFAULT_EXCHANGE,
+  openAmqpConnection,
+  type AmqpConnection,
+  type Consumer,
+} from '../../src/index.ts'
 import { PrismaClient } from '../prisma-fixture/src/generated/prisma/client.ts'
 
 type EffectWriter = Pick<PrismaClient, 'effect'>
+
+export interface TestPublisher {
+  /** Resolves with the message id once the broker confirmed the message. */
+  publish(name: string, body: unknown, messageId?: string): Promise<string>
+}
 
 const migrationsDir = fileURLToPath(new URL('../prisma-fixture/prisma/migrations', import.meta.url))
 
@@ -28,6 +41,11 @@ export interface MessagingEnv {
   pool(): pg.Pool
   /** A named AMQP connection to the test vhost, closed by `cleanup`. */
   connect(name?: string): Promise<AmqpConnection>
+  /**
+   * Publishes to the event exchange on `connection` with confirms, the way the relay does: a
+   * JSON body (a string is sent as is), the given message id (a fresh one by default).
+   */
+  publisher(connection: AmqpConnection): Promise<TestPublisher>
   /** A handler that writes one effect row per message, the way a real consumer changes state. */
   recordEffect(consumer: string): (message: { id: string }, tx: EffectWriter) => Promise<void>
   /** Starts a consumer of `events` whose only work is `recordEffect`. */
@@ -50,6 +68,7 @@ export async function createMessagingEnv(prefix: string): Promise<MessagingEnv> 
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url }) })
   const pools: pg.Pool[] = []
   const connections: AmqpConnection[] = []
+  const channels: ConfirmChannel[] = []
   const registry = new Registry()
   const recordEffect = (consumer: string) => async (message: { id: string }, tx: EffectWriter) => {
     await tx.effect.create({ data: { messageId: message.id, consumer } })
@@ -73,6 +92,24 @@ export async function createMessagingEnv(prefix: string): Promise<MessagingEnv> 
       })
       connections.push(connection)
       return connection
+    },
+    async publisher(connection) {
+      const channel = await (await connection.ready()).createConfirmChannel()
+      channels.push(channel)
+      await channel.assertExchange(DEFAULT_EXCHANGE, 'topic', { durable: true })
+      return {
+        async publish(name, body, messageId = randomUUID()) {
+          const content = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body))
+          channel.publish(DEFAULT_EXCHANGE, name, content, {
+            messageId,
+            type: name,
+            persistent: true,
+            contentType: 'application/json',
+          })
+          await channel.waitForConfirms()
+          return messageId
+        },
+      }
     },
     recordEffect,
     consumeIntoEffects(connection, consumer, events, options = {}) {
@@ -103,6 +140,7 @@ export async function createMessagingEnv(prefix: string): Promise<MessagingEnv> 
       )
     },
     async cleanup() {
+      await Promise.allSettled(channels.map((c) => c.close()))
       await Promise.allSettled(connections.map((c) => c.close()))
       await Promise.allSettled(pools.map((p) => p.end()))
       await prisma.$disconnect()
