@@ -1,4 +1,4 @@
-// The order write of a batch of reservations, in one transaction of three statements whatever
+// The order write of a batch of reservations, in one transaction of two statements whatever
 // the batch size: every order, its saga (PAYMENT_REQUESTED), its charge command
 // (`payment.charge-requested.v1`, pay by the reservation deadline), `order.placed.v1`,
 // `stock.sold-out.v1` for the reservation that took the last unit, and the Idempotency-Key's
