@@ -131,6 +131,7 @@ export const gatewayApp = fp<GatewayOptions>(
       app.addHook('onClose', async () => subscription.stop())
       await app.register(edgeAnswers, {
         state,
+        tokens,
         rememberedKeys: config.EDGE_REMEMBERED_KEYS,
         rememberKeysMs: REMEMBER_KEYS_MS,
       })

@@ -94,7 +94,7 @@ function report(name: string, load: Measured, checked?: Checked) {
   const l = load.latencyMs
   const lines = [
     `${name}: ${load.attemptsPerSecond} attempts/s (${load.attempts} in ${load.seconds} s), statuses ${JSON.stringify(load.byStatus)}, errors ${load.errors}, timeouts ${load.timeouts}`,
-    `  CPU ms per attempt ${JSON.stringify(load.cpuMsPerAttempt)}; machine busy ${load.busyCores} of ${cpus().length} cores`,
+    `  CPU ms per attempt ${JSON.stringify(load.cpuMsPerAttempt)}; machine busy ${load.busyCores} of ${cpus().length} cores; ${load.ordersPerPlacementWrite} orders per placement write`,
     `  phases: selling ${load.phases.selling.seconds} s at ${load.phases.selling.attemptsPerSecond} attempts/s (${load.phases.selling.ordersPerSecond} orders/s), after the sell-out ${load.phases.afterSellOut.seconds} s at ${load.phases.afterSellOut.attemptsPerSecond} attempts/s`,
     `  latency ms  all p50 ${l.all.p50} p95 ${l.all.p95} p99 ${l.all.p99} | created p50 ${l.created.p50} p95 ${l.created.p95} p99 ${l.created.p99} | sold out p50 ${l.soldOut.p50} p95 ${l.soldOut.p95} p99 ${l.soldOut.p99}`,
   ]
@@ -148,8 +148,25 @@ async function edgeCounters(gatewayUrl: string) {
   }
 }
 
-/** CPU ms per attempt by process (the measured ones, the load generator, the infrastructure, other). */
-type Measured = LoadResult & { cpuMsPerAttempt: Record<string, number>; busyCores: number }
+/** The order service's placement writes so far: transactions and the orders they carried. */
+async function placementBatches(orderUrl: string) {
+  const samples = parseMetrics(await (await fetch(`${orderUrl}/metrics`)).text())
+  const total = (name: string) => samples.filter((m) => m.name === name).reduce((sum, m) => sum + m.value, 0)
+  return {
+    batches: total('order_placement_batch_size_count'),
+    orders: total('order_placement_batch_size_sum'),
+  }
+}
+
+/**
+ * CPU ms per attempt by process (the measured ones, the load generator, the infrastructure,
+ * other), and how many orders the order service wrote per transaction on average.
+ */
+type Measured = LoadResult & {
+  cpuMsPerAttempt: Record<string, number>
+  busyCores: number
+  ordersPerPlacementWrite: number
+}
 
 const body = (dealId: string) => JSON.stringify({ dealId, quantity: 1, paymentMethod: 'WALLET' })
 
@@ -184,6 +201,7 @@ try {
     const cpuBefore = target.processes.map((p) => p.cpuSeconds())
     const machineBefore = cpuSnapshot()
     const ownBefore = process.cpuUsage()
+    const batchesBefore = await placementBatches(stack.order.url)
     const load = await runPurchaseLoad({
       url: target.url,
       path: target.path,
@@ -194,6 +212,7 @@ try {
       bodyOf: () => body(dealId),
     })
     const own = process.cpuUsage(ownBefore)
+    const batchesAfter = await placementBatches(stack.order.url)
     const spent: Record<string, number> = Object.fromEntries(
       target.processes.map((p, i) => [p.name, p.cpuSeconds() - cpuBefore[i]!]),
     )
@@ -209,7 +228,10 @@ try {
       Object.entries(spent).map(([name, s]) => [name, perAttempt(s)]),
     )
     const busyCores = Math.round((machine.busy / load.seconds) * 100) / 100
-    return { ...load, cpuMsPerAttempt, busyCores }
+    const batches = batchesAfter.batches - batchesBefore.batches
+    const ordersPerPlacementWrite =
+      batches > 0 ? Math.round(((batchesAfter.orders - batchesBefore.orders) / batches) * 10) / 10 : 0
+    return { ...load, cpuMsPerAttempt, busyCores, ordersPerPlacementWrite }
   }
   const viaGateway = (gateway: ServiceProcess) => ({
     url: gateway.url,

@@ -1,7 +1,7 @@
 // The gateway answers a purchase at the edge when the events it heard say the order service would
 // refuse it (sold out, not open), and forwards everything else: restocks reopen forwarding, a
-// retry of a forwarded purchase is forwarded, the service's own refusals stay its own, a token is
-// verified (signature included) before any answer or forwarding, and
+// retry of a forwarded purchase is forwarded, the service's own refusals stay its own, a token's
+// claims are checked before an edge answer and its signature before anything is forwarded, and
 // a lost broker connection makes the gateway forget rather than refuse on stale news.
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -13,7 +13,7 @@ import { startUpstream, type UpstreamService } from '../support/upstream-service
 import { startAuthDouble, type AuthDouble, type SigningKey } from '../support/auth-double.ts'
 import { startGateway, type TestGateway } from '../support/gateway.ts'
 import { startPublisher } from '../support/broker.ts'
-import { signToken, withPayload, payloadOf } from '../support/tokens.ts'
+import { signToken, withPayload, payloadOf, unsignedToken } from '../support/tokens.ts'
 import { newSigningKey } from '../support/auth-double.ts'
 import { bearer, call } from '../support/http.ts'
 
@@ -156,24 +156,48 @@ describe('answers at the edge', () => {
     assert.equal(order.hits('/'), before + 4, 'all four reached the order service')
   })
 
-  test('an edge answer is given only to a verified token: a forged signature, an expired token or a stranger key is refused first', async () => {
+  test('an edge answer is public and given before the signature check, but after every claim check: expired, unsigned, a stranger key or another audience is 401', async () => {
     const dealId = randomUUID()
     await soldOut(dealId)
     await believes(dealId, 'SOLD_OUT')
     const before = order.hits('/')
     const genuine = await signToken(key)
     assert.equal((await place(dealId, { as: genuine })).body.code, 'SOLD_OUT')
+    // A forged signature on a known key learns what GET /api/orders/deals/:id/stock says to anyone.
     const forged = withPayload(genuine, { ...payloadOf(genuine), sub: randomUUID() })
-    const refused = await place(dealId, { as: forged })
-    assert.equal(refused.status, 401)
-    assert.equal(refused.body.code, 'INVALID_TOKEN')
+    const publicAnswer = await place(dealId, { as: forged })
+    assert.equal(publicAnswer.status, 409)
+    assert.equal(publicAnswer.body.code, 'SOLD_OUT')
     const expired = await signToken(key, {}, { expiresIn: Math.floor(Date.now() / 1000) - 5 })
     assert.equal((await place(dealId, { as: expired })).body.code, 'TOKEN_EXPIRED')
     const strangerKey = await place(dealId, { as: await signToken(await newSigningKey()) })
+    assert.equal(strangerKey.status, 401)
     assert.equal(strangerKey.body.code, 'INVALID_TOKEN')
     const otherAudience = await place(dealId, { as: await signToken(key, {}, { audience: 'someone-else' }) })
     assert.equal(otherAudience.body.code, 'INVALID_TOKEN')
+    const otherIssuer = await place(dealId, { as: await signToken(key, {}, { issuer: 'http://evil.test' }) })
+    assert.equal(otherIssuer.body.code, 'INVALID_TOKEN')
+    const unsigned = await place(dealId, { as: unsignedToken({ ...payloadOf(genuine) }) })
+    assert.equal(unsigned.body.code, 'INVALID_TOKEN')
+    assert.equal((await place(dealId, { as: 'not-a-jwt' })).body.code, 'INVALID_TOKEN')
     assert.equal(order.hits('/'), before, 'nothing reached the order service')
+  })
+
+  test('a retry claiming another buyer`s forwarded Idempotency-Key with a forged signature is 401, never forwarded', async () => {
+    const dealId = randomUUID()
+    const idempotencyKey = randomUUID()
+    const victim = await signToken(key)
+    assert.equal((await place(dealId, { idempotencyKey, as: victim })).status, 200)
+    await soldOut(dealId)
+    await believes(dealId, 'SOLD_OUT')
+    const before = order.hits('/')
+    const attacker = await signToken(key)
+    const claimingVictim = withPayload(attacker, { ...payloadOf(attacker), sub: payloadOf(victim).sub })
+    const res = await place(dealId, { idempotencyKey, as: claimingVictim })
+    assert.equal(res.status, 401)
+    assert.equal(res.body.code, 'INVALID_TOKEN')
+    assert.equal(order.hits('/'), before)
+    assert.equal((await place(dealId, { idempotencyKey, as: victim })).status, 200, 'the victim is replayed')
   })
 
   test('a purchase that is forwarded has its token verified first: a forged signature is 401 and never forwarded', async () => {
