@@ -143,7 +143,7 @@ export const gatewayApp = fp<GatewayOptions>(
       agent,
       signingSecret: config.GATEWAY_SIGNING_SECRET,
       imageBodyLimit: config.IMAGE_BODY_LIMIT_BYTES,
-      upgradeTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      upstreamTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
     })
   },
   { name: 'gateway', fastify: '5.x' },

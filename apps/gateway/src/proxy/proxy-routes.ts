@@ -11,6 +11,8 @@ import type { ProxyRoute } from './route-table.ts'
 import { assertedHeaders, rewriteForwardedHeaders } from './forwarded-headers.ts'
 import { failureCode, upstreamFailure } from './upstream-errors.ts'
 import { isUpgrade, webSocketProxy } from './websocket-proxy.ts'
+import { isPlacement } from '../edge/edge-answers.ts'
+import { clientHeaders, forwardWhole } from './whole-forward.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -27,15 +29,15 @@ export interface ProxyRoutesOptions {
   signingSecret: string
   /** Limit for image bodies (uploads); every other body is bounded by the server's bodyLimit. */
   imageBodyLimit: number
-  /** How long an upstream has to answer a WebSocket handshake. */
-  upgradeTimeoutMs: number
+  /** How long an upstream has to answer a WebSocket handshake, or a purchase forwarded whole. */
+  upstreamTimeoutMs: number
 }
 
 const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp']
 
 export async function proxyRoutes(
   app: FastifyInstance,
-  { routes, agent, signingSecret, imageBodyLimit, upgradeTimeoutMs }: ProxyRoutesOptions,
+  { routes, agent, signingSecret, imageBodyLimit, upstreamTimeoutMs }: ProxyRoutesOptions,
 ) {
   app.decorateRequest('upstreamUrl', '')
   // Buffered (bounded by bodyLimit, for declared and chunked lengths alike) so an oversized body
@@ -54,7 +56,32 @@ export async function proxyRoutes(
   app.addContentTypeParser('*', { parseAs: 'buffer' }, forwardBuffered)
   app.addContentTypeParser(IMAGE_TYPES, { parseAs: 'buffer', bodyLimit: imageBodyLimit }, forwardBuffered)
   const rewriteRequestHeaders = rewriteForwardedHeaders(signingSecret)
-  const webSockets = webSocketProxy(app, { handshakeTimeoutMs: upgradeTimeoutMs })
+  const webSockets = webSocketProxy(app, { handshakeTimeoutMs: upstreamTimeoutMs })
+
+  // The hot path: a purchase goes and comes back whole, without reply-from's streams. Done by the
+  // route's handler, so after every preHandler (identity, rate limit, the upstream's pick).
+  app.addHook('onRoute', (routeOptions) => {
+    const route = routes.find((r) => r.prefix === routeOptions.prefix)
+    if (!route || route.rewritePrefix !== '') return
+    const proxied = routeOptions.handler
+    routeOptions.handler = async function (request, reply) {
+      if (!request.bufferedBody || !isPlacement(request)) return proxied.call(this, request, reply)
+      const query = forwardedQuery(request.url)
+      try {
+        return await forwardWhole(reply, {
+          agent,
+          origin: request.upstreamUrl,
+          path: `/${query ? `?${query}` : ''}`,
+          headers: rewriteRequestHeaders(request, clientHeaders(request)),
+          body: request.bufferedBody,
+          timeoutMs: upstreamTimeoutMs,
+        })
+      } catch (error) {
+        app.gatewayMetrics.upstreamErrors.inc({ service: route.service, cause: failureCode(error) })
+        throw upstreamFailure(route.service, error)
+      }
+    }
+  })
 
   for (const route of routes) {
     const { service } = route

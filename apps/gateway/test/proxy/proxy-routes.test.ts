@@ -2,6 +2,7 @@ import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
+import { request as httpRequest } from 'node:http'
 import { request as undiciRequest } from 'undici'
 import WebSocket from 'ws'
 import { startUpstream, type UpstreamService } from '../support/upstream-service.ts'
@@ -100,6 +101,61 @@ describe('forwarding through the gateway', () => {
     })
     assert.equal(res.status, 200)
     assert.deepEqual(res.body.body, { name: 'kimchi', quantity: 3 })
+  })
+
+  test('a purchase is forwarded whole: its query, body and asserted headers reach the order service, hop-by-hop headers do not, the answer comes back as sent', async () => {
+    const token = await signToken(key)
+    // node:http, which sends a Connection header as given (fetch and undici do not).
+    const res = await new Promise<{ statusCode: number; headers: Record<string, unknown>; text: string }>(
+      (resolve, reject) => {
+        const sent = httpRequest(
+          `${gateway.url}/api/orders?via=test`,
+          {
+            method: 'POST',
+            headers: {
+              ...bearer(token),
+              'content-type': 'application/json',
+              'idempotency-key': 'whole-1',
+              'x-user-id': 'spoofed',
+              connection: 'keep-alive, x-drop-me',
+              'x-drop-me': 'listed in Connection',
+            },
+          },
+          (answer) => {
+            let text = ''
+            answer.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')))
+            answer.on('end', () => resolve({ statusCode: answer.statusCode!, headers: answer.headers, text }))
+          },
+        )
+        sent.on('error', reject)
+        sent.end(JSON.stringify({ dealId: randomUUID(), quantity: 1, paymentMethod: 'WALLET' }))
+      },
+    )
+    const body = JSON.parse(res.text) as {
+      url: string
+      identity: { userId: string }
+      headers: Record<string, string>
+      body: { quantity: number }
+    }
+    assert.equal(res.statusCode, 200)
+    assert.match(String(res.headers['content-type']), /application\/json/)
+    assert.equal(body.url, '/?via=test')
+    assert.equal(body.body.quantity, 1)
+    assert.notEqual(body.identity.userId, 'spoofed')
+    assert.equal(body.headers['idempotency-key'], 'whole-1')
+    assert.equal(body.headers.authorization, undefined)
+    assert.equal(body.headers['x-drop-me'], undefined)
+    assert.equal(body.headers.host, new URL(order.url).host)
+  })
+
+  test('a purchase whose answer is larger than any purchase answer is a 503, not passed on', async () => {
+    const res = await call(`${gateway.url}/api/orders`, {
+      method: 'POST',
+      headers: { ...bearer(await signToken(key)), 'content-type': 'application/json' },
+      body: JSON.stringify({ answerPadding: 20 * 1024 }),
+    })
+    assert.equal(res.status, 503)
+    assert.equal(res.body.code, 'SERVICE_UNAVAILABLE')
   })
 
   test('a body over the limit with a content-length is refused with 413 before forwarding', async () => {

@@ -50,8 +50,12 @@ export async function startUpstream(name: string): Promise<UpstreamService> {
   app.get('/seller/v1/*', echo)
   app.get('/internal/secret', echo)
   app.get('/me', { preHandler: requireUser }, echo)
-  // The order service's place-order route, for purchases the edge lets through.
-  app.post('/', { preHandler: requireUser }, echo)
+  // The order service's place-order route, for purchases the edge lets through; `answerPadding`
+  // in the body makes the answer that many bytes larger.
+  app.post('/', { preHandler: requireUser }, async (request) => {
+    const padding = (request.body as { answerPadding?: number } | undefined)?.answerPadding
+    return { ...(await echo(request)), ...(padding ? { padding: 'x'.repeat(padding) } : {}) }
+  })
   app.get(
     '/things/:id',
     { schema: { params: z.object({ id: z.string() }), response: { 200: z.object({ id: z.string() }) } } },
