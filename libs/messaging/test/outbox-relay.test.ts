@@ -8,6 +8,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { enqueue, OutboxRelay, type AmqpConnection } from '../src/index.ts'
 import { collectMessages, waitUntil } from '../src/testing/index.ts'
 import { createMessagingEnv, type MessagingEnv } from './support/messaging-env.ts'
+import { UNPUBLISHED_BATCH } from '../src/outbox-relay.ts'
 
 // What a service's OpenTelemetry SDK would install; without it trace propagation is a no-op.
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())
@@ -169,6 +170,37 @@ describe('outbox relay', () => {
     } finally {
       await relay.stop()
       await collector.stop()
+    }
+  })
+
+  test('a batch is read off the index, not by reading and sorting the whole table, even when the statistics predate the publishing', async () => {
+    const pool = env.pool()
+    // Statistics taken while 5,000 rows were unpublished, then every one published: what a busy
+    // outbox looks like to the planner between two autoanalyze runs.
+    await pool.query(
+      `INSERT INTO outbox_messages (id, event_name, payload)
+       SELECT gen_random_uuid(), 'order.placed.v1', '{}' FROM generate_series(1, 5000)`,
+    )
+    await pool.query('ANALYZE outbox_messages')
+    await pool.query('UPDATE outbox_messages SET published_at = now() WHERE published_at IS NULL')
+    await pool.query(
+      `INSERT INTO outbox_messages (id, event_name, payload)
+       SELECT gen_random_uuid(), 'order.placed.v1', '{}' FROM generate_series(1, 10)`,
+    )
+    const client = await pool.connect()
+    try {
+      await client.query('BEGIN')
+      const plan = (await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${UNPUBLISHED_BATCH}`, [100])).rows
+        .map((r) => r['QUERY PLAN'])
+        .join('\n')
+      assert.match(plan, /Index Scan using outbox_messages_published_at_created_at_idx/, plan)
+      assert.doesNotMatch(plan, /Seq Scan|Sort/, plan)
+      const batch = await client.query(UNPUBLISHED_BATCH, [100])
+      assert.equal(batch.rowCount, 10, 'the unpublished rows, and only them')
+      await client.query('ROLLBACK')
+    } finally {
+      client.release()
+      await pool.query('DELETE FROM outbox_messages')
     }
   })
 
