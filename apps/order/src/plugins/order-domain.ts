@@ -101,6 +101,7 @@ export const orderDomainPlugin = fp<{ config: OrderConfig }>(
     app.decorate('orderDomain', {
       placement: new OrderPlacement({
         db,
+        pool: app.orderPool,
         stock,
         rebuild,
         returns,

@@ -5,6 +5,7 @@
 // the expiry job in one transaction that commits before the 201 goes out; if that write fails,
 // the reservation is released. Under a burst the writes are group-committed: the reservations
 // that arrive while earlier ones are being written go together in the next transaction.
+import type pg from 'pg'
 import { v7 as uuidv7 } from 'uuid'
 import { AdmissionTokenError, type AdmissionVerifier } from '@deals/admission'
 import { injectTraceHeaders } from '@deals/messaging'
@@ -41,6 +42,8 @@ export interface PlaceOrderRequest {
 
 export interface OrderPlacementDeps {
   db: OrderDb
+  /** The pool under `db`, for the order writes themselves. */
+  pool: pg.Pool
   stock: StockCounters
   rebuild: StockRebuild
   returns: StockReturns
@@ -60,7 +63,7 @@ export class OrderPlacement {
   readonly #writes: GroupCommit<PendingPlacement>
 
   constructor(private readonly deps: OrderPlacementDeps) {
-    this.#writes = new GroupCommit(placementWrites(deps.db, deps.jobs), {
+    this.#writes = new GroupCommit(placementWrites(deps.pool, deps.jobs), {
       ...deps.batching,
       maxWaitMs: PLACEMENT_WRITE_BOUNDS.queueMs,
       onBatch: (size) => deps.metrics.placementBatch(size),
@@ -188,8 +191,7 @@ export class OrderPlacement {
 
 /** The Idempotency-Key's answer exists already (the only unique key a placement can collide on). */
 function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } }
-  return e.code === 'P2002' || e.meta?.driverAdapterError?.cause?.originalCode === '23505'
+  return (error as { code?: string }).code === '23505'
 }
 
 function throwError(error: Error): never {
