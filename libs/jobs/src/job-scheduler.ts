@@ -244,31 +244,6 @@ export class JobScheduler {
     })
   }
 
-  /**
-   * Schedules many runs of `name` in one statement (pg-boss's bulk insert): the hot path's way to
-   * give each of a batch of orders its job in one round trip. A key already taken drops that run.
-   */
-  async scheduleManyAt<T>(
-    name: string,
-    runs: readonly { data: T; at: Date; key?: string }[],
-    options: { tx?: JobTransaction } = {},
-  ): Promise<void> {
-    const definition = this.#definitions.get(name)
-    if (!definition) throw new Error(`job "${name}" is not defined`)
-    if (runs.length === 0) return
-    const jobs = runs.map(({ data, at, key }): PgBoss.JobInsert => {
-      const runAt = at.getTime()
-      const fetchAt = definition.options.precise ? runAt - this.#leadMs : runAt
-      return {
-        name,
-        data: { runAt, data } satisfies Envelope<T>,
-        startAfter: new Date(Math.max(fetchAt, 0)),
-        ...(key ? { id: keyedJobId(name, key) } : {}),
-      }
-    })
-    await this.#boss.insert(jobs, options.tx ? { db: transactionDb(options.tx) } : {})
-  }
-
   /** Schedules `name` to run as soon as a worker is free. */
   runSoon<T>(name: string, data: T, options: ScheduleOptions = {}): Promise<string | null> {
     return this.scheduleAt(name, data, new Date(), options)

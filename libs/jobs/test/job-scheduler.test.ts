@@ -176,22 +176,4 @@ describe('job scheduler', () => {
     await until(() => ran.length === 1)
     assert.deepEqual(ran, [1])
   })
-
-  test('many runs scheduled in one statement each run once, at their time; a taken key is dropped', async () => {
-    const ran: number[] = []
-    const s = scheduler('many', async (data) => void ran.push(data.n), false)
-    await s.start()
-    const soon = Date.now() + 500
-    await s.scheduleAt('many', { n: 0 }, new Date(soon), { key: 'k0' })
-    await s.scheduleManyAt(
-      'many',
-      [0, 1, 2, 3].map((n) => ({ data: { n: n + 10 }, at: new Date(soon + n * 100), key: `k${n}` })),
-    )
-    await until(() => ran.length === 4)
-    await sleep(500)
-    assert.deepEqual(
-      [...ran].sort((a, b) => a - b),
-      [0, 11, 12, 13],
-    )
-  })
 })

@@ -77,13 +77,9 @@ export const orderDomainPlugin = fp<{ config: OrderConfig }>(
     const expiry = new ReservationExpiry(db, sagas, returns)
     const sweeper = new ReservationSweeper(db, stock, returns)
 
-    jobs.define<ReservationExpiryJob>(
-      RESERVATION_EXPIRY_JOB,
-      async (job) => {
-        await expiry.expire(job)
-      },
-      { precise: true },
-    )
+    jobs.define<ReservationExpiryJob>(RESERVATION_EXPIRY_JOB, (job) => expiry.expireAll(job), {
+      precise: true,
+    })
     jobs.define(RESERVATION_SWEEP_JOB, async () => {
       const swept = await sweeper.sweep()
       if (swept.released || swept.committed) logger.info(swept, 'lapsed reservations settled')

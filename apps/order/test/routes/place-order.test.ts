@@ -207,8 +207,10 @@ describe('placing an order', () => {
               (SELECT count(*)::int FROM outbox_messages WHERE payload->>'dealId' = $3
                  AND event_name = 'stock.sold-out.v1') AS "soldOut",
               (SELECT count(*)::int FROM idempotency_records WHERE body::jsonb->>'orderId' = ANY($2::text[])) AS answers,
-              (SELECT count(*)::int FROM pgboss.job WHERE name = 'order.reservation-expiry'
-                 AND data->'data'->>'orderId' = ANY($2::text[])) AS "expiryJobs"`,
+              (SELECT count(*)::int FROM pgboss.job j, jsonb_array_elements_text(j.data->'data'->'orderIds') o
+                 WHERE j.name = 'order.reservation-expiry' AND o = ANY($2::text[])) AS "expiring",
+              (SELECT count(DISTINCT j.id)::int FROM pgboss.job j, jsonb_array_elements_text(j.data->'data'->'orderIds') o
+                 WHERE j.name = 'order.reservation-expiry' AND o = ANY($2::text[])) AS "expiryJobs"`,
       [ids, ids, deal.dealId],
     )
     assert.deepEqual(counts, {
@@ -218,7 +220,8 @@ describe('placing an order', () => {
       placed: 60,
       soldOut: 1,
       answers: 60,
-      expiryJobs: 60,
+      expiring: 60,
+      expiryJobs: batches,
     })
     const placed = await sql<{ payload: unknown }>(
       t,

@@ -2,8 +2,8 @@
 // the batch size: every order, its saga (PAYMENT_REQUESTED), its charge command
 // (`payment.charge-requested.v1`, pay by the reservation deadline), `order.placed.v1`,
 // `stock.sold-out.v1` for the reservation that took the last unit, and the Idempotency-Key's
-// answer in one statement priced from the deal replica; then every order's expiry job in one
-// insert. An order is written only if its reservation's deadline has not passed (after it the
+// answer in one statement priced from the deal replica; then the batch's expiry job (one for all
+// its orders, at the latest of their deadlines). An order is written only if its reservation's deadline has not passed (after it the
 // sweeper may release the units) and its deal is known. Written through node-postgres, not
 // Prisma: the same transaction costs the order service half the CPU that way.
 import { randomUUID } from 'node:crypto'
@@ -130,13 +130,15 @@ export function placementWrites(pool: pg.Pool, jobs: JobScheduler): BatchWriter<
         JSON.stringify(placements.map(row)),
       ])
       written = new Set(rows[0]?.written ?? [])
-      await jobs.scheduleManyAt<ReservationExpiryJob>(
-        RESERVATION_EXPIRY_JOB,
-        placements
-          .filter((p) => written.has(p.orderId))
-          .map((p) => ({ data: { orderId: p.orderId }, at: p.deadline, key: p.orderId })),
-        { tx: inTransaction(client) },
-      )
+      const expiring = placements.filter((p) => written.has(p.orderId))
+      if (expiring.length)
+        await jobs.scheduleAt<ReservationExpiryJob>(
+          RESERVATION_EXPIRY_JOB,
+          { orderIds: expiring.map((p) => p.orderId) },
+          // The latest deadline: no order of the batch expires before its own.
+          new Date(Math.max(...expiring.map((p) => p.deadline.getTime()))),
+          { tx: inTransaction(client), key: expiring[0]!.orderId },
+        )
       await client.query('COMMIT')
     } catch (error) {
       // A connection that failed mid-transaction is not given back to the pool.

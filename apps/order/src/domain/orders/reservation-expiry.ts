@@ -1,5 +1,6 @@
-// The purchase saga's timeout path, run by the durable job scheduled with every order at its
-// reservation deadline (and by the saga sweep for one that did not run): an order still waiting
+// The purchase saga's timeout path, run by the durable job scheduled with every batch of orders
+// written together, at the latest of their reservation deadlines (they differ by the moments the
+// batch gathered for), and by the saga sweep for one that did not run: an order still waiting
 // for payment is cancelled (EXPIRED), `order.cancelled.v1` written, the saga sent to COMPENSATING
 // with a refund command (a charge still on its way is voided or given back), and its units go back
 // on sale. Running it again, or for an order already paid, changes nothing.
@@ -11,9 +12,8 @@ import type { SagaStore } from '../saga/saga-store.ts'
 
 export const RESERVATION_EXPIRY_JOB = 'order.reservation-expiry'
 
-export interface ReservationExpiryJob {
-  orderId: string
-}
+/** The orders of one placement batch (`orderId` alone: a job scheduled before batches had them). */
+export type ReservationExpiryJob = { orderIds: string[] } | { orderId: string }
 
 export class ReservationExpiry {
   constructor(
@@ -22,8 +22,21 @@ export class ReservationExpiry {
     private readonly returns: StockReturns,
   ) {}
 
+  /**
+   * Runs the job: each order in turn, every one even if another fails (the job is retried, and a
+   * second run changes nothing for the orders the first one settled).
+   */
+  async expireAll(job: ReservationExpiryJob): Promise<void> {
+    const orderIds = 'orderIds' in job ? job.orderIds : [job.orderId]
+    const failures: unknown[] = []
+    for (const orderId of orderIds)
+      await this.expire({ orderId }).catch((error: unknown) => failures.push(error))
+    if (failures.length === 1) throw failures[0]
+    if (failures.length > 1) throw new AggregateError(failures, `${failures.length} orders not expired`)
+  }
+
   /** True when this run cancelled the order; `lastError` says why it ran late (the sweep). */
-  async expire({ orderId }: ReservationExpiryJob, lastError?: string): Promise<boolean> {
+  async expire({ orderId }: { orderId: string }, lastError?: string): Promise<boolean> {
     const { order, cancelled } = await this.db.$transaction(async (tx) => {
       const before = await tx.order.findUnique({ where: { id: orderId } })
       if (!before) return { order: null, cancelled: false }

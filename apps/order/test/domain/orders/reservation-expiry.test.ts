@@ -94,4 +94,33 @@ describe('reservation expiry', () => {
       ['order.cancelled.v1', 'payment.charge-requested.v1', 'payment.refund-requested.v1'],
     )
   })
+
+  test('one job expires a whole placement batch: every order even if one of them fails, then the job fails to be retried', async () => {
+    const deal = await seedDeal(t, { quantity: 3 })
+    const place = async () =>
+      (await client(t)('POST', '/', { as: buyerIdentity(), ...purchase(deal) })).json().orderId as string
+    const [first, second] = [await place(), await place()]
+    await assert.rejects(
+      t.app.orderDomain.expiry.expireAll({ orderIds: [first, 'not-an-order-id', second] }),
+      'the failing order fails the job',
+    )
+    const statuses = await sql<{ status: string }>(
+      t,
+      'SELECT status FROM orders WHERE id = ANY($1::uuid[])',
+      [[first, second]],
+    )
+    assert.deepEqual(
+      statuses.map((o) => o.status),
+      ['CANCELLED', 'CANCELLED'],
+    )
+    // A job written before batches carried one order; it still runs.
+    const third = await place()
+    await t.app.orderDomain.expiry.expireAll({ orderId: third })
+    assert.deepEqual(await t.app.orderDomain.stock.levels(deal.dealId), {
+      quantity: 3,
+      remaining: 3,
+      reserved: 0,
+      sold: 0,
+    })
+  })
 })
