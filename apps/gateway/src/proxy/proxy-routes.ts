@@ -51,7 +51,8 @@ export async function proxyRoutes(
   ) => {
     if (body.length === 0) return done(null, undefined)
     request.bufferedBody = body as Buffer
-    done(null, Readable.from([body]))
+    // A purchase is forwarded whole from the buffer; only reply-from needs a stream of it.
+    done(null, isPlacement(request) ? undefined : Readable.from([body]))
   }
   app.addContentTypeParser('*', { parseAs: 'buffer' }, forwardBuffered)
   app.addContentTypeParser(IMAGE_TYPES, { parseAs: 'buffer', bodyLimit: imageBodyLimit }, forwardBuffered)
