@@ -25,7 +25,7 @@ import { runPurchaseLoad, type LoadResult } from './support/purchase-load.ts'
 import type { ServiceProcess } from './support/service-processes.ts'
 import { MetricsScraper, gaugeSeries, parseMetrics, routeSeries } from './support/metrics-scraper.ts'
 import { renderChart } from './support/metrics-chart.ts'
-import { cpuBetween, cpuSnapshot } from './support/machine-cpu.ts'
+import { cpuBetween, cpuSnapshot, referenceLoopMs } from './support/machine-cpu.ts'
 import { raceReservations } from './support/reservation-race.ts'
 
 const setting = (name: string, fallback: number) => {
@@ -170,8 +170,9 @@ type Measured = LoadResult & {
 
 const body = (dealId: string) => JSON.stringify({ dealId, quantity: 1, paymentMethod: 'WALLET' })
 
+const referenceAtStart = referenceLoopMs()
 console.log(
-  `flash sale: ${UNITS} units, ${BUYERS} buyers, ${CONNECTIONS} connections, at most ${MAX_SECONDS} s per run; ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)}`,
+  `flash sale: ${UNITS} units, ${BUYERS} buyers, ${CONNECTIONS} connections, at most ${MAX_SECONDS} s per run; ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)}, reference loop ${referenceAtStart} ms (lower is faster)`,
 )
 const stack = await startFlashSaleStack(ORDER_ENV, ORDER_NODE_ARGS)
 try {
@@ -430,13 +431,22 @@ try {
     zeroOversell: main.checked.oversell === 0,
     fullSellThrough: main.checked.orders === UNITS,
   }
+  const referenceAtEnd = referenceLoopMs()
+  console.log(
+    `reference loop ${referenceAtStart} ms at the start, ${referenceAtEnd} ms at the end (the machine's own speed; compare runs at similar values)`,
+  )
   console.log(`targets (5,000/s, p99 < 50 ms, no oversell, full sell-through): ${JSON.stringify(targets)}`)
   writeFileSync(
     join(RESULTS, 'flash-sale.json'),
     `${JSON.stringify(
       {
         measuredAt: new Date().toISOString(),
-        machine: { cores: cpus().length, model: cpus()[0]?.model, loadAverage1m: loadavg()[0] },
+        machine: {
+          cores: cpus().length,
+          model: cpus()[0]?.model,
+          loadAverage1m: loadavg()[0],
+          referenceLoopMs: { atStart: referenceAtStart, atEnd: referenceAtEnd },
+        },
         settings: {
           units: UNITS,
           buyers: BUYERS,

@@ -2,6 +2,7 @@
 // part of it spent by PostgreSQL, Redis and RabbitMQ (every process of each, from /proc/<pid>/stat),
 // so a run can say what each attempt cost outside the services measured, and how much went to
 // something else entirely (another workload on the machine).
+import { createHash } from 'node:crypto'
 import { readFileSync, readdirSync } from 'node:fs'
 
 /** Linux's USER_HZ: /proc reports CPU time in ticks of 1/100 s. */
@@ -59,4 +60,19 @@ export function cpuBetween(
   const known = Object.values(parts).reduce((sum, s) => sum + s, 0) + accounted
   parts.other = Math.max(0, busy - known)
   return { busy, parts }
+}
+
+/**
+ * How fast one core of this machine is right now: milliseconds for a fixed loop of SHA-256
+ * hashing and arithmetic (lower is faster). A virtual machine's speed follows its host's load, so
+ * a run's figures are only comparable with another's taken at a similar reference time.
+ */
+export function referenceLoopMs(): number {
+  const started = performance.now()
+  let digest = ''
+  for (let i = 0; i < 300_000; i++) digest = createHash('sha256').update(`${digest}${i}`).digest('hex')
+  let sum = 0
+  for (let i = 0; i < 30_000_000; i++) sum += i % 7
+  if (sum < 0 || digest === '') throw new Error('unreachable')
+  return Math.round(performance.now() - started)
 }
