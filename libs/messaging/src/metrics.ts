@@ -35,6 +35,19 @@ export function outboxFailureCounter(registry?: Registry): Counter {
 }
 
 /** Age of the oldest unpublished row, read from the database at scrape time. */
+export function outboxPrunedCounter(registry?: Registry): Counter {
+  return reuse(
+    registry,
+    'messaging_outbox_pruned_total',
+    (registers) =>
+      new Counter({
+        name: 'messaging_outbox_pruned_total',
+        help: 'Published outbox rows deleted after their retention',
+        registers,
+      }),
+  )
+}
+
 export function outboxLagGauge(registry: Registry | undefined, read: () => Promise<number>): Gauge {
   return reuse(
     registry,

@@ -7,6 +7,9 @@
 // published, so concurrent relays never publish the same rows; a relay that dies between the
 // confirm and the mark leaves them unpublished and another relay publishes them again
 // (at-least-once: consumers deduplicate by message id through the inbox).
+// Published rows are kept for `retainPublishedMs` (3 days: enough to look at what went out and
+// when), then deleted by the relay itself in chunks every `pruneIntervalMs`, so the table holds
+// days of events rather than every event ever written.
 import { once } from 'node:events'
 import type { ConfirmChannel, ChannelModel } from 'amqplib'
 import { SpanKind, context, propagation, trace, type Span } from '@opentelemetry/api'
@@ -15,7 +18,12 @@ import type { Registry } from 'prom-client'
 import type { EventEnvelope } from '@deals/contracts'
 import type { AmqpConnection } from './connection.ts'
 import { silentLogger, type MessagingLogger } from './logger.ts'
-import { outboxFailureCounter, outboxLagGauge, outboxPublishedCounter } from './metrics.ts'
+import {
+  outboxFailureCounter,
+  outboxLagGauge,
+  outboxPrunedCounter,
+  outboxPublishedCounter,
+} from './metrics.ts'
 import { OUTBOX_CHANNEL } from './outbox.ts'
 import { assertEventExchange, DEFAULT_EXCHANGE } from './topology.ts'
 import { extractTraceContext } from './trace-context.ts'
@@ -23,6 +31,10 @@ import { extractTraceContext } from './trace-context.ts'
 const tracer = trace.getTracer('@deals/messaging')
 
 const DEFAULT_BROKER_TIMEOUT_MS = 30_000
+const DEFAULT_RETAIN_PUBLISHED_MS = 3 * 24 * 3600_000
+const DEFAULT_PRUNE_INTERVAL_MS = 10 * 60_000
+/** Rows deleted per statement when pruning, so no statement holds many locks for long. */
+const PRUNE_CHUNK = 5_000
 
 // Ordered as the (published_at, created_at) index is, so the oldest unpublished rows are read off
 // its NULL end whatever the planner believes: ordered by created_at alone, a table whose
@@ -46,6 +58,10 @@ export interface OutboxRelayOptions {
    * fails, its channel is dropped and the batch is published again on a new one.
    */
   brokerTimeoutMs?: number
+  /** How long a published row is kept before the relay deletes it (default 3 days). */
+  retainPublishedMs?: number
+  /** How often the relay deletes the published rows past `retainPublishedMs` (default 10 min). */
+  pruneIntervalMs?: number
   registry?: Registry
   logger?: MessagingLogger
 }
@@ -63,6 +79,10 @@ export class OutboxRelay {
   private readonly batchSize: number
   private readonly pollIntervalMs: number
   private readonly brokerTimeoutMs: number
+  private readonly retainPublishedMs: number
+  private readonly pruneIntervalMs: number
+  private nextPruneAt = 0
+  private readonly pruned
   private readonly logger: MessagingLogger
   private readonly published
   private readonly failures
@@ -78,9 +98,12 @@ export class OutboxRelay {
     this.batchSize = options.batchSize ?? 100
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000
     this.brokerTimeoutMs = options.brokerTimeoutMs ?? DEFAULT_BROKER_TIMEOUT_MS
+    this.retainPublishedMs = options.retainPublishedMs ?? DEFAULT_RETAIN_PUBLISHED_MS
+    this.pruneIntervalMs = options.pruneIntervalMs ?? DEFAULT_PRUNE_INTERVAL_MS
     this.logger = options.logger ?? silentLogger
     this.published = outboxPublishedCounter(options.registry)
     this.failures = outboxFailureCounter(options.registry)
+    this.pruned = outboxPrunedCounter(options.registry)
     outboxLagGauge(options.registry, () => this.lagSeconds())
     // An idle client of the pool losing its connection (PostgreSQL restarted, the database
     // dropped) is an 'error' on the pool: without a listener it would end the process.
@@ -152,10 +175,54 @@ export class OutboxRelay {
     return rows.length
   }
 
+  /**
+   * Deletes the rows published more than `retainPublishedMs` ago, oldest first, a chunk per
+   * statement, at most `maxChunks` of them; returns how many rows. Exposed for tests and tooling;
+   * the relay runs it on its own.
+   */
+  async prunePublished(maxChunks = Number.POSITIVE_INFINITY): Promise<number> {
+    let deleted = 0
+    for (let chunk = 0; chunk < maxChunks && !this.stopping; chunk++) {
+      const { rowCount } = await this.options.pool.query(
+        `DELETE FROM outbox_messages WHERE id IN (
+           SELECT id FROM outbox_messages
+           WHERE published_at < now() - make_interval(secs => $1::float8 / 1000)
+           ORDER BY published_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+        [this.retainPublishedMs, PRUNE_CHUNK],
+      )
+      deleted += rowCount ?? 0
+      this.pruned.inc(rowCount ?? 0)
+      if ((rowCount ?? 0) < PRUNE_CHUNK) break
+    }
+    return deleted
+  }
+
+  /**
+   * Prunes when due, a few chunks between two batches so publishing waits at most that long; a
+   * backlog (a first run on an old table) is worked off a second later, and so on. A failure is
+   * logged and tried again at the next interval.
+   */
+  private async pruneWhenDue(): Promise<void> {
+    if (Date.now() < this.nextPruneAt) return
+    const maxChunks = 4
+    let deleted = 0
+    try {
+      deleted = await this.prunePublished(maxChunks)
+      if (deleted) this.logger.info({ deleted }, 'outbox rows past their retention deleted')
+    } catch (err) {
+      this.logger.warn({ err }, 'outbox pruning failed; it will be tried again')
+    }
+    const more = deleted === maxChunks * PRUNE_CHUNK
+    this.nextPruneAt = Date.now() + (more ? 1_000 : this.pruneIntervalMs)
+  }
+
   private async loop(): Promise<void> {
     await this.listen()
+    // The first pruning one interval after start: a restart loop does not prune each time.
+    this.nextPruneAt = Date.now() + this.pruneIntervalMs
     let failures = 0
     while (!this.stopping) {
+      await this.pruneWhenDue()
       let published = 0
       try {
         published = await this.publishBatch()

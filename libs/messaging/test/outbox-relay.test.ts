@@ -204,6 +204,59 @@ describe('outbox relay', () => {
     }
   })
 
+  test('published rows past their retention are deleted, oldest first and in chunks; recent and unpublished ones stay', async () => {
+    const pool = env.pool()
+    const insert = (count: number, publishedAgo: string | null) =>
+      pool.query(
+        `INSERT INTO outbox_messages (id, event_name, payload, published_at)
+         SELECT gen_random_uuid(), 'order.placed.v1', '{}', ${publishedAgo === null ? 'NULL' : `now() - interval '${publishedAgo}'`}
+         FROM generate_series(1, ${count})`,
+      )
+    try {
+      await insert(5_003, '4 days')
+      await insert(2, '1 hour')
+      await insert(2, null)
+      const relay = new OutboxRelay({ connection, pool, producer: 'order' })
+      assert.equal(await relay.prunePublished(1), 5_000, 'one chunk when bounded to one')
+      assert.equal(await relay.prunePublished(), 3, 'the rest')
+      const { rows } = await pool.query<{ published: number; unpublished: number }>(
+        `SELECT count(*) FILTER (WHERE published_at IS NOT NULL)::int AS published,
+                count(*) FILTER (WHERE published_at IS NULL)::int AS unpublished FROM outbox_messages`,
+      )
+      assert.deepEqual(rows[0], { published: 2, unpublished: 2 })
+    } finally {
+      await pool.query('DELETE FROM outbox_messages')
+    }
+  })
+
+  test('a running relay prunes on its own, every prune interval', async () => {
+    const pool = env.pool()
+    try {
+      await pool.query(
+        `INSERT INTO outbox_messages (id, event_name, payload, published_at)
+         SELECT gen_random_uuid(), 'order.placed.v1', '{}', now() - interval '2 hours' FROM generate_series(1, 3)`,
+      )
+      const relay = new OutboxRelay({
+        connection,
+        pool,
+        producer: 'order',
+        pollIntervalMs: 50,
+        retainPublishedMs: 3_600_000,
+        pruneIntervalMs: 200,
+      })
+      relay.start()
+      try {
+        await waitUntil(async () => (await pool.query('SELECT 1 FROM outbox_messages')).rowCount === 0, {
+          message: 'the rows published two hours ago are deleted',
+        })
+      } finally {
+        await relay.stop()
+      }
+    } finally {
+      await pool.query('DELETE FROM outbox_messages')
+    }
+  })
+
   test('two relays running concurrently on one outbox publish each row once', async () => {
     const collector = await collectMessages(connection, 'deal.opened.v1')
     const relays = [1, 2].map(
