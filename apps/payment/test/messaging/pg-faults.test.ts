@@ -85,6 +85,14 @@ describe('PG payments while the provider declines and times out', () => {
     assert.ok((tally.FAILED ?? 0) > 0 && (tally.PAID ?? 0) > 0, JSON.stringify(tally))
 
     // Each order's saga hears one decision of each kind, however often the provider was retried.
+    // A decision is written with the payment's final state and published after that commit, so
+    // it may still be on its way when the states are read.
+    const decidedFor = (orderId: string) =>
+      saga.repliesFor(orderId).filter((r) => r.name !== 'payment.approval-required.v1').length
+    await waitUntil(() => commands.every((c) => decidedFor(c.orderId) >= 1), {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    }).catch(() => undefined)
     for (const command of commands) {
       const names = saga.repliesFor(command.orderId).map((r) => r.name)
       assert.equal(new Set(names).size, names.length, `${command.orderId}: ${names.join(', ')}`)
