@@ -3,7 +3,7 @@
 // Without arguments it checks every apps/* Prisma project. Exits 1 when any project drifts.
 import { availableParallelism } from 'node:os'
 import { relative, resolve } from 'node:path'
-import { checkDrift, findPrismaProjects, type DriftResult } from './drift.ts'
+import { checkDrift, findPrismaProjects, withoutLeftOverShadows, type DriftResult } from './drift.ts'
 
 const root = process.cwd()
 const serverUrl = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres'
@@ -49,7 +49,7 @@ async function checkAll(dirs: string[]): Promise<DriftResult[]> {
 if (projects.length === 0) {
   console.log('no Prisma projects yet')
 } else {
-  const results = await checkAll(projects)
+  const results = await withoutLeftOverShadows(serverUrl, () => checkAll(projects))
   results.forEach((result, i) => console.log(describe(relative(root, projects[i]!) || '.', result)))
   if (results.some((result) => result.status !== 'in-sync')) process.exitCode = 1
 }
