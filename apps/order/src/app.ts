@@ -44,7 +44,10 @@ export const orderApp = fp<OrderAppOptions>(
     })
     await app.register(discoveryPlugin, { service: SERVICE_NAME })
 
-    await app.register(databasePlugin, { databaseUrl: config.DATABASE_URL })
+    await app.register(databasePlugin, {
+      databaseUrl: config.DATABASE_URL,
+      placementConnections: config.PLACEMENT_BATCHES_IN_FLIGHT,
+    })
     await app.register(redisPlugin, { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX })
     await app.register(outboxRelayPlugin, {
       amqpUrl: config.AMQP_URL,

@@ -20,6 +20,7 @@ import { OrderPlacement } from '../domain/orders/order-placement.ts'
 import { OrderQueries } from '../domain/orders/order-queries.ts'
 import { purchaseMetrics } from '../domain/orders/purchase-metrics.ts'
 import {
+  ExpiryJobs,
   RESERVATION_EXPIRY_JOB,
   ReservationExpiry,
   type ReservationExpiryJob,
@@ -97,13 +98,13 @@ export const orderDomainPlugin = fp<{ config: OrderConfig }>(
     app.decorate('orderDomain', {
       placement: new OrderPlacement({
         db,
-        pool: app.orderPool,
+        pool: app.placementPool,
         stock,
         rebuild,
         returns,
         admission,
         idempotency,
-        jobs,
+        expiryJobs: new ExpiryJobs(jobs),
         metrics,
         reservationTtlSeconds: config.RESERVATION_TTL_SECONDS,
         batching: { maxBatch: config.PLACEMENT_BATCH_MAX, maxInFlight: config.PLACEMENT_BATCHES_IN_FLIGHT },

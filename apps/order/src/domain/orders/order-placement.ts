@@ -1,16 +1,15 @@
 // POST /: turns a buyer's request into a reservation and a durable order. One Lua script checks
 // the admission token, the per-user limit, that the deal is open and the stock, and reserves;
 // refusals never touch PostgreSQL. A reservation becomes an order (PENDING_PAYMENT), its saga
-// (PAYMENT_REQUESTED) with the charge command, the Idempotency-Key's answer, `order.placed.v1` and
-// the expiry job in one transaction that commits before the 201 goes out; if that write fails,
-// the reservation is released. Under a burst the writes are group-committed: the reservations
+// (PAYMENT_REQUESTED) with the charge command, the Idempotency-Key's answer and `order.placed.v1`
+// in one transaction that commits before the 201 goes out, after the durable job that will expire
+// it unpaid is scheduled; if that write fails, the reservation is released. Under a burst the writes are group-committed: the reservations
 // that arrive while earlier ones are being written go together in the next transaction.
 import type pg from 'pg'
 import { v7 as uuidv7 } from 'uuid'
 import { AdmissionTokenError, type AdmissionVerifier } from '@deals/admission'
 import { injectTraceHeaders } from '@deals/messaging'
 import type { PaymentMethod } from '@deals/contracts'
-import type { JobScheduler } from '@deals/jobs'
 import type { OrderDb } from '../database.ts'
 import type { StockCounters } from '../inventory/stock-counters.ts'
 import type { StockRebuild } from '../inventory/stock-rebuild.ts'
@@ -31,6 +30,7 @@ import {
 import type { PurchaseMetrics } from './purchase-metrics.ts'
 import { GroupCommit } from './group-commit.ts'
 import { PLACEMENT_WRITE_BOUNDS, placementWrites, type PendingPlacement } from './placement-writes.ts'
+import type { ExpiryJobs } from './reservation-expiry.ts'
 
 export interface PlaceOrderRequest {
   dealId: string
@@ -42,14 +42,15 @@ export interface PlaceOrderRequest {
 
 export interface OrderPlacementDeps {
   db: OrderDb
-  /** The pool under `db`, for the order writes themselves. */
+  /** The order writes' own pool (`placementPoolConfig`). */
   pool: pg.Pool
   stock: StockCounters
   rebuild: StockRebuild
   returns: StockReturns
   admission: AdmissionVerifier
   idempotency: IdempotencyStore
-  jobs: JobScheduler
+  /** Schedules the durable jobs that expire unpaid orders, before the orders are written. */
+  expiryJobs: ExpiryJobs
   metrics: PurchaseMetrics
   reservationTtlSeconds: number
   /** Group commit of the order writes: most orders per transaction, most transactions at once. */
@@ -63,7 +64,7 @@ export class OrderPlacement {
   readonly #writes: GroupCommit<PendingPlacement>
 
   constructor(private readonly deps: OrderPlacementDeps) {
-    this.#writes = new GroupCommit(placementWrites(deps.pool, deps.jobs), {
+    this.#writes = new GroupCommit(placementWrites(deps.pool, deps.expiryJobs), {
       ...deps.batching,
       maxWaitMs: PLACEMENT_WRITE_BOUNDS.queueMs,
       onBatch: (size) => deps.metrics.placementBatch(size),

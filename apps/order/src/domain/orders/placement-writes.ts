@@ -1,19 +1,21 @@
-// The order write of a batch of reservations, in one transaction of two statements whatever
-// the batch size: every order, its saga (PAYMENT_REQUESTED), its charge command
-// (`payment.charge-requested.v1`, pay by the reservation deadline), `order.placed.v1`,
-// `stock.sold-out.v1` for the reservation that took the last unit, and the Idempotency-Key's
-// answer in one statement priced from the deal replica; then the batch's expiry job (one for all
-// its orders, at the latest of their deadlines). An order is written only if its reservation's deadline has not passed (after it the
-// sweeper may release the units) and its deal is known. Written through node-postgres, not
-// Prisma: the same transaction costs the order service half the CPU that way.
+// The order write of a batch of reservations, one statement whatever the batch size: every order,
+// its saga (PAYMENT_REQUESTED), its charge command (`payment.charge-requested.v1`, pay by the
+// reservation deadline), `order.placed.v1`, `stock.sold-out.v1` for the reservation that took the
+// last unit, and the Idempotency-Key's answer, priced from the deal replica. One statement is one
+// transaction and one round trip: no BEGIN, no COMMIT, planned once per connection (a prepared
+// statement), on a pool of its own whose connections PostgreSQL holds to a statement timeout.
+// Before it, the durable expiry jobs that cover the batch's deadlines are made sure of (a lookup
+// in memory but for the first write of each second). An order is written only if its
+// reservation's deadline has not passed (after it the sweeper may release the units) and its deal
+// is known. Written through node-postgres, not Prisma: the same write costs the order service
+// half the CPU that way.
 import { randomUUID } from 'node:crypto'
-import type pg from 'pg'
+import pg from 'pg'
 import { OUTBOX_CHANNEL } from '@deals/messaging'
 import { orderPlacedV1, paymentChargeRequestedV1, stockSoldOutV1, type PaymentMethod } from '@deals/contracts'
-import type { JobScheduler, JobTransaction } from '@deals/jobs'
 import type { IdempotencyClaim, StoredAnswer } from '@deals/idempotency'
 import type { BatchWriter } from './group-commit.ts'
-import { RESERVATION_EXPIRY_JOB, type ReservationExpiryJob } from './reservation-expiry.ts'
+import type { ExpiryJobs } from './reservation-expiry.ts'
 
 export interface PendingPlacement {
   orderId: string
@@ -36,12 +38,20 @@ export interface PendingPlacement {
 
 /**
  * Bounds of one placement's write: at most `PLACEMENT_WRITE_BOUNDS.queueMs` waiting for its batch,
- * `maxWait` for a pooled connection, `timeout` for the transaction (each of its three statements,
- * orders, jobs and COMMIT, a third of it, enforced by PostgreSQL). Their sum (15 s) is what the
- * stock rebuild waits for in-flight writes to end (`STOCK_REBUILD_SETTLE_MS`) before it counts
- * the orders in PostgreSQL; a write still running after it could be missed by that count.
+ * `maxWait` for a pooled connection, `timeout` for its statement (enforced by PostgreSQL, set on
+ * the pool's connections by `placementPoolConfig`). Their sum (15 s) is what the stock rebuild
+ * waits for in-flight writes to end (`STOCK_REBUILD_SETTLE_MS`) before it counts the orders in
+ * PostgreSQL; a write still running after it could be missed by that count.
  */
 export const PLACEMENT_WRITE_BOUNDS = { queueMs: 5_000, maxWait: 5_000, timeout: 5_000 }
+
+/** The pool the order writes go through: `max` connections, each statement bounded. */
+export const placementPoolConfig = (connectionString: string, max: number): pg.PoolConfig => ({
+  connectionString,
+  max,
+  statement_timeout: PLACEMENT_WRITE_BOUNDS.timeout,
+  application_name: 'order-placement',
+})
 
 /** One row of the statement's input, as `jsonb_to_recordset` reads it. */
 const row = (p: PendingPlacement) => ({
@@ -119,34 +129,23 @@ const INSERT_ORDERS = `
   SELECT coalesce(array_agg(order_id::text), '{}') AS written, pg_notify('${OUTBOX_CHANNEL}', '')::text AS notified
   FROM written`
 
-export function placementWrites(pool: pg.Pool, jobs: JobScheduler): BatchWriter<PendingPlacement> {
-  const statementTimeoutMs = Math.floor(PLACEMENT_WRITE_BOUNDS.timeout / 3)
+/** The write of a batch: `pool` is one built from `placementPoolConfig`. */
+export function placementWrites(pool: pg.Pool, expiry: ExpiryJobs): BatchWriter<PendingPlacement> {
   return async (placements) => {
+    await expiry.cover(placements.map((p) => p.deadline))
     const client = await connectWithin(pool, PLACEMENT_WRITE_BOUNDS.maxWait)
     let written: Set<string>
     try {
-      await client.query(`BEGIN; SET LOCAL statement_timeout = ${statementTimeoutMs}`)
-      const { rows } = await client.query<{ written: string[] }>(INSERT_ORDERS, [
-        JSON.stringify(placements.map(row)),
-      ])
+      const { rows } = await client.query<{ written: string[] }>({
+        name: 'place-orders',
+        text: INSERT_ORDERS,
+        values: [JSON.stringify(placements.map(row))],
+      })
       written = new Set(rows[0]?.written ?? [])
-      const expiring = placements.filter((p) => written.has(p.orderId))
-      if (expiring.length)
-        await jobs.scheduleAt<ReservationExpiryJob>(
-          RESERVATION_EXPIRY_JOB,
-          { orderIds: expiring.map((p) => p.orderId) },
-          // The latest deadline: no order of the batch expires before its own.
-          new Date(Math.max(...expiring.map((p) => p.deadline.getTime()))),
-          { tx: inTransaction(client), key: expiring[0]!.orderId },
-        )
-      await client.query('COMMIT')
     } catch (error) {
-      // A connection that failed mid-transaction is not given back to the pool.
-      const rolledBack = await client.query('ROLLBACK').then(
-        () => true,
-        () => false,
-      )
-      client.release(rolledBack ? undefined : true)
+      // PostgreSQL refused the statement (nothing of it stays): the connection is fine. Anything
+      // else (a broken socket) and it is not given back to the pool.
+      client.release(error instanceof pg.DatabaseError ? undefined : (error as Error))
       throw error
     }
     client.release()
@@ -159,12 +158,6 @@ export function placementWrites(pool: pg.Pool, jobs: JobScheduler): BatchWriter<
     )
   }
 }
-
-/** The transaction's client as the job scheduler writes through it. */
-const inTransaction = (client: pg.PoolClient): JobTransaction => ({
-  $queryRawUnsafe: async <T>(query: string, ...values: unknown[]) =>
-    (await client.query(query, values)).rows as T,
-})
 
 /** A pooled connection, or an error after `ms` (the connection, if it comes later, goes back). */
 async function connectWithin(pool: pg.Pool, ms: number): Promise<pg.PoolClient> {

@@ -12,6 +12,8 @@ import {
   startTestOrderApp,
   type TestOrderApp,
 } from '../../support/test-order-app.ts'
+import { ReservationExpiry } from '../../../src/domain/orders/reservation-expiry.ts'
+import { StockReturns } from '../../../src/domain/inventory/stock-returns.ts'
 
 describe('reservation expiry', () => {
   let t: TestOrderApp
@@ -122,5 +124,59 @@ describe('reservation expiry', () => {
       reserved: 0,
       sold: 0,
     })
+  })
+
+  test('a job of a second of deadlines expires every unpaid order due by then, page after page, and none due later', async () => {
+    const deal = await seedDeal(t, { quantity: 6 })
+    const place = async () =>
+      (await client(t)('POST', '/', { as: buyerIdentity(), ...purchase(deal) })).json().orderId as string
+    const ids = [await place(), await place(), await place(), await place(), await place()]
+    // Deadlines moved into the past (two of them equal, across a page boundary) and one far ahead;
+    // the saga sweep leaves them alone for 30 s more.
+    const now = Date.now()
+    const deadlines = [now - 10_000, now - 9_000, now - 9_000, now - 8_000, now + 3_600_000]
+    for (const [i, id] of ids.entries())
+      await sql(t, 'UPDATE purchase_sagas SET deadline = $2 WHERE order_id = $1', [
+        id,
+        new Date(deadlines[i]!),
+      ])
+    const { orderDb: db, orderDomain } = t.app
+    const expiry = new ReservationExpiry(db, orderDomain.sagas, new StockReturns(db, orderDomain.stock), 2)
+    await expiry.expireAll({ dueBy: new Date(now - 7_000).toISOString() })
+    const statuses = await sql<{ id: string; status: string }>(
+      t,
+      'SELECT id, status FROM orders WHERE id = ANY($1::uuid[])',
+      [ids],
+    )
+    assert.deepEqual(
+      ids.map((id) => statuses.find((o) => o.id === id)?.status),
+      ['CANCELLED', 'CANCELLED', 'CANCELLED', 'CANCELLED', 'PENDING_PAYMENT'],
+    )
+    assert.equal((await orderDomain.stock.levels(deal.dealId))?.reserved, 1)
+  })
+
+  test('placing an order schedules the job of its deadline`s second first, once per second', async () => {
+    const deal = await seedDeal(t, { quantity: 4 })
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => client(t)('POST', '/', { as: buyerIdentity(), ...purchase(deal) })),
+    )
+    const ids = answers.map((a) => a.json().orderId as string)
+    const [covered] = await sql<{ orders: number; jobs: number }>(
+      t,
+      `SELECT count(DISTINCT o.id)::int AS orders, count(DISTINCT j.id)::int AS jobs
+         FROM orders o JOIN pgboss.job j ON j.name = 'order.reservation-expiry'
+          AND (j.data->'data'->>'dueBy')::timestamptz >= o.reservation_expires_at
+          AND (j.data->'data'->>'dueBy')::timestamptz < o.reservation_expires_at + interval '1 second'
+        WHERE o.id = ANY($1::uuid[])`,
+      [ids],
+    )
+    assert.equal(covered!.orders, 4)
+    const [seconds] = await sql<{ n: number }>(
+      t,
+      `SELECT count(DISTINCT date_trunc('second', reservation_expires_at - interval '1 millisecond'))::int AS n
+         FROM orders WHERE id = ANY($1::uuid[])`,
+      [ids],
+    )
+    assert.equal(covered!.jobs, seconds!.n, 'one job per second of deadlines')
   })
 })
