@@ -111,6 +111,7 @@ export const gatewayApp = fp<GatewayOptions>(
       windowMs: config.RATE_LIMIT_WINDOW_MS,
       userMax: config.RATE_LIMIT_USER_MAX,
       anonymousMax: config.RATE_LIMIT_ANONYMOUS_MAX,
+      syncIntervalMs: config.RATE_LIMIT_SYNC_INTERVAL_MS,
     })
 
     app.decorate('dealEdge', undefined)

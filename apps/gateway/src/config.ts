@@ -37,6 +37,8 @@ export const gatewayConfigShape = {
   RATE_LIMIT_WINDOW_MS: positive(60_000),
   RATE_LIMIT_USER_MAX: positive(600),
   RATE_LIMIT_ANONYMOUS_MAX: positive(300),
+  /** How often each process sends the requests it counted to Redis and learns the others' counts. */
+  RATE_LIMIT_SYNC_INTERVAL_MS: positive(100),
   BODY_LIMIT_BYTES: positive(1024 * 1024),
   /** Product image uploads (image/jpeg, png, webp bodies) may be larger than other requests. */
   IMAGE_BODY_LIMIT_BYTES: positive(6 * 1024 * 1024),
