@@ -18,31 +18,29 @@ declare module 'fastify' {
 
 export const gatewayMetrics = fp(
   async (app) => {
+    const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+      new Counter<L>({ name, help, labelNames, registers: [app.metrics] })
     app.decorate('gatewayMetrics', {
-      upstreamErrors: new Counter({
-        name: 'gateway_upstream_errors_total',
-        help: 'Proxied requests that failed to reach an upstream or timed out, by service and cause',
-        labelNames: ['service', 'cause'] as const,
-        registers: [app.metrics],
-      }),
-      tokenCache: new Counter({
-        name: 'gateway_token_cache_lookups_total',
-        help: 'Verified-token cache lookups, by hit or miss',
-        labelNames: ['result'] as const,
-        registers: [app.metrics],
-      }),
-      edgeAnswers: new Counter({
-        name: 'gateway_edge_answers_total',
-        help: 'Purchases refused by the gateway from what deal and stock events told it, by code',
-        labelNames: ['code'] as const,
-        registers: [app.metrics],
-      }),
-      rateLimitSyncs: new Counter({
-        name: 'gateway_rate_limit_syncs_total',
-        help: 'Batches of rate-limit counts sent to Redis, by ok or failed (then kept for the next one)',
-        labelNames: ['result'] as const,
-        registers: [app.metrics],
-      }),
+      upstreamErrors: counter(
+        'gateway_upstream_errors_total',
+        'Proxied requests that failed to reach an upstream or timed out, by service and cause',
+        ['service', 'cause'],
+      ),
+      tokenCache: counter(
+        'gateway_token_cache_lookups_total',
+        'Verified-token cache lookups, by hit or miss',
+        ['result'],
+      ),
+      edgeAnswers: counter(
+        'gateway_edge_answers_total',
+        'Purchases refused by the gateway from what deal and stock events told it, by code',
+        ['code'],
+      ),
+      rateLimitSyncs: counter(
+        'gateway_rate_limit_syncs_total',
+        'Batches of rate-limit counts sent to Redis, by ok or failed (then kept for the next one)',
+        ['result'],
+      ),
       rateLimitKeys: new Gauge({
         name: 'gateway_rate_limit_keys',
         help: 'Rate-limit buckets this process keeps in memory, as of its last sync',
