@@ -3,8 +3,9 @@
 // refusals never touch PostgreSQL. A reservation becomes an order (PENDING_PAYMENT), its saga
 // (PAYMENT_REQUESTED) with the charge command, the Idempotency-Key's answer and `order.placed.v1`
 // in one transaction that commits before the 201 goes out, after the durable job that will expire
-// it unpaid is scheduled; if that write fails, the reservation is released. Under a burst the writes are group-committed: the reservations
-// that arrive while earlier ones are being written go together in the next transaction.
+// it unpaid is scheduled; if that write fails, the reservation is released. Under a burst the
+// writes are group-committed: the reservations that arrive while earlier ones are being written
+// go together in the next transaction.
 import type pg from 'pg'
 import { v7 as uuidv7 } from 'uuid'
 import { AdmissionTokenError, type AdmissionVerifier } from '@deals/admission'
