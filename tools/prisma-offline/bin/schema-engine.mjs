@@ -25,6 +25,7 @@ if (args.printVersion) {
     input: process.stdin,
     output: process.stdout,
     handle: session.handle.bind(session),
+    explain: session.explain.bind(session),
     log,
   })
   await closeAndExit()

@@ -3,7 +3,7 @@
 import { createAdapterFactory } from './pg-adapter-factory.mjs'
 import { createDatabase, parseDatasourceUrl } from './postgres-target.mjs'
 import { ShadowDatabases } from './shadow-databases.mjs'
-import { startSchemaEngine } from './wasm-engine.mjs'
+import { startSchemaEngine, takePanicMessage } from './wasm-engine.mjs'
 
 // Methods the Wasm engine serves exactly as the CLI calls them.
 const PASS_THROUGH = new Set([
@@ -46,6 +46,18 @@ export class EngineSession {
     } finally {
       await this.#shadowDatabases.dropAll()
     }
+  }
+
+  /**
+   * The error to report for a failed request: a Wasm trap gets the message of the panic behind
+   * it, and the trapped module is not used again (the next request starts a fresh engine).
+   * @param {unknown} error
+   */
+  explain(error) {
+    const panic = takePanicMessage()
+    if (!panic) return error
+    this.#engine = undefined
+    return Object.assign(new Error(`the schema engine panicked: ${panic}`), { cause: error })
   }
 
   async close() {

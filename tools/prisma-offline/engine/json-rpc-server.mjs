@@ -25,11 +25,26 @@ function parseMessage(line, log) {
 }
 
 /**
- * Serves requests from `input` until it closes, then resolves.
- * @param {{ input: NodeJS.ReadableStream, output: NodeJS.WritableStream, handle: (method: string, params: unknown, client: { print: (content: string) => void }) => Promise<unknown>, log: (message: string) => void }} options
+ * Serves requests from `input` until it closes, then resolves. `explain` turns a failure into
+ * the error reported for it.
+ * @param {{ input: NodeJS.ReadableStream, output: NodeJS.WritableStream, handle: (method: string, params: unknown, client: { print: (content: string) => void }) => Promise<unknown>, log: (message: string) => void, explain?: (error: unknown) => unknown }} options
  */
-export async function serveJsonRpc({ input, output, handle, log }) {
+export async function serveJsonRpc({ input, output, handle, log, explain = (error) => error }) {
   const send = (message) => output.write(`${JSON.stringify({ jsonrpc: '2.0', ...message })}\n`)
+  const fail = (id, error) => {
+    const reported = explain(error)
+    log(reported?.stack ?? String(reported))
+    send({ id, error: toRpcError(reported) })
+  }
+  // A trap inside a callback of the Wasm engine (a panic outside the awaited call) is an uncaught
+  // exception. The request in flight is answered with it before the process ends: the CLI reads
+  // a silent exit as an empty answer, and `migrate diff --exit-code` would then report no drift.
+  let inFlight
+  process.once('uncaughtException', (error) => {
+    if (inFlight !== undefined) fail(inFlight, error)
+    else log(error?.stack ?? String(error))
+    output.write('', () => process.exit(1))
+  })
   let printed = 0
   const client = {
     print: (content) => send({ id: `print-${++printed}`, method: 'print', params: { content } }),
@@ -39,11 +54,13 @@ export async function serveJsonRpc({ input, output, handle, log }) {
     const message = parseMessage(line, log)
     // Lines without a method are the CLI's answers to our `print` requests.
     if (!message?.method) continue
+    inFlight = message.id
     try {
       send({ id: message.id, result: await handle(message.method, message.params, client) })
     } catch (error) {
-      log(error?.stack ?? String(error))
-      send({ id: message.id, error: toRpcError(error) })
+      fail(message.id, error)
+    } finally {
+      inFlight = undefined
     }
   }
 }

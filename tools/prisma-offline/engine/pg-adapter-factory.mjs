@@ -3,7 +3,10 @@
 import { PrismaPg } from '@prisma/adapter-pg'
 import pg from 'pg'
 import { parseDatasourceUrl, quoteIdent, withDatabase } from './postgres-target.mjs'
-import { TextFallbackClient } from './text-fallback-client.mjs'
+import { TextFallbackClient, WAS_INTERNAL_CHAR } from './text-fallback-client.mjs'
+
+// @prisma/driver-adapter-utils' ColumnTypeEnum.Character; adapter-pg never reports it.
+const CHARACTER_COLUMN = 6
 
 // adapter-pg runs a script by splitting it on ';', which cuts `$$`-quoted function bodies apart.
 // Postgres' simple query protocol takes the whole script at once, as the native engine sends it.
@@ -14,6 +17,29 @@ function sendScriptsWhole(adapter, pool) {
     } catch (error) {
       adapter.onError(error)
     }
+  }
+}
+
+// The describer reads some `"char"` catalog columns (pg_constraint.contype) as a char, and panics
+// on a text value: the native engine decodes them as a char, so a column that was `"char"` before
+// the text fallback is reported as a character column. Each call gets its own view of the adapter
+// so that concurrent queries never see each other's columns.
+function decodeInternalChars(adapter) {
+  const queryRaw = adapter.queryRaw
+  adapter.queryRaw = async function (query) {
+    let charColumns = []
+    const view = Object.create(this, {
+      performIO: {
+        value: async (io) => {
+          const result = await this.performIO(io)
+          charColumns = result.fields.flatMap((field, i) => (field[WAS_INTERNAL_CHAR] ? [i] : []))
+          return result
+        },
+      },
+    })
+    const result = await queryRaw.call(view, query)
+    for (const i of charColumns) result.columnTypes[i] = CHARACTER_COLUMN
+    return result
   }
 }
 
@@ -35,6 +61,7 @@ async function connectAdapter(connectionString, schema) {
   const pool = new pg.Pool({ connectionString, Client: TextFallbackClient, ...searchPath })
   const adapter = await new PrismaPg(pool, { schema, disposeExternalPool: true }).connect()
   sendScriptsWhole(adapter, pool)
+  decodeInternalChars(adapter)
   if (schema) await adapter.executeScript(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`)
   return adapter
 }

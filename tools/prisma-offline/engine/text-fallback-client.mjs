@@ -8,6 +8,10 @@ const { builtins } = pg.types
 const NAME = 19
 const FIRST_USER_DEFINED_OID = 16384
 const TEXT = builtins.TEXT
+const INTERNAL_CHAR = builtins.CHAR
+
+/** Marks a field reported as text that was Postgres' one-byte `"char"` (see `decodeInternalChars`). */
+export const WAS_INTERNAL_CHAR = Symbol('was internal "char"')
 
 // The built-in scalar and array types adapter-pg 7.10 maps to a column type (its conversion.ts).
 const DECODED_SCALARS =
@@ -27,8 +31,10 @@ const DECODED_BY_ADAPTER = new Set([
 function reportUndecodableAsText(result) {
   for (const one of Array.isArray(result) ? result : [result]) {
     for (const field of one?.fields ?? []) {
-      if (field.dataTypeID < FIRST_USER_DEFINED_OID && !DECODED_BY_ADAPTER.has(field.dataTypeID))
+      if (field.dataTypeID < FIRST_USER_DEFINED_OID && !DECODED_BY_ADAPTER.has(field.dataTypeID)) {
+        if (field.dataTypeID === INTERNAL_CHAR) field[WAS_INTERNAL_CHAR] = true
         field.dataTypeID = TEXT
+      }
     }
   }
   return result

@@ -7,6 +7,23 @@ import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-util
 
 const require = createRequire(import.meta.url)
 
+// The glue hands a Rust panic's message to this registry before the module traps. Without it the
+// glue throws a TypeError out of the panic hook and the process dies mid-request, which the CLI
+// can take for an empty answer (`migrate diff --exit-code` then exits 0: "no drift").
+let panicMessage
+globalThis.PRISMA_WASM_PANIC_REGISTRY ??= {
+  set_message: (message) => {
+    panicMessage = message
+  },
+}
+
+/** The message of the last panic, once: the trap that follows it carries none. */
+export function takePanicMessage() {
+  const message = panicMessage
+  panicMessage = undefined
+  return message
+}
+
 async function loadSchemaEngineClass() {
   const glue = await import('@prisma/schema-engine-wasm/schema_engine_bg')
   const packageDir = dirname(require.resolve('@prisma/schema-engine-wasm'))
