@@ -5,9 +5,11 @@ import {
   discoveryPlugin,
   ipRateLimitPlugin,
   redisPlugin,
+  retentionPlugin,
   serviceKit,
   type ServerOptions,
 } from '@deals/service-kit'
+import { inboxRetentionRule } from '@deals/messaging'
 import type { AuthConfig } from './config.ts'
 import { databasePlugin } from './plugins/database.ts'
 import { mailerPlugin } from './plugins/mailer.ts'
@@ -48,6 +50,11 @@ export const authApp = fp<AuthAppOptions>(
     await app.register(discoveryPlugin, { service: SERVICE_NAME })
 
     await app.register(databasePlugin, { databaseUrl: config.DATABASE_URL })
+    await app.register(retentionPlugin, {
+      db: app.authDb,
+      rules: [inboxRetentionRule(config.INBOX_RETENTION_HOURS)],
+      intervalMs: config.RETENTION_SWEEP_INTERVAL_MS,
+    })
     await app.register(redisPlugin, { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX })
     await app.register(mailerPlugin, {
       smtpUrl: config.SMTP_URL,

@@ -1,6 +1,6 @@
 // The auth service's configuration, parsed once at start; development defaults never reach production.
 import { z } from 'zod'
-import { baseConfigShape, devDefault, loadConfig } from '@deals/service-kit'
+import { baseConfigShape, devDefault, inboxRetentionConfigShape, loadConfig } from '@deals/service-kit'
 
 const base64Key32 = z
   .string()
@@ -10,6 +10,7 @@ const seconds = (fallback: number) => z.coerce.number().int().positive().default
 
 export const authConfigShape = {
   ...baseConfigShape,
+  ...inboxRetentionConfigShape,
   PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   DATABASE_URL: devDefault(z.string().url(), 'postgresql://postgres@127.0.0.1:5432/deals_auth'),
   REDIS_URL: devDefault(z.string().url(), 'redis://127.0.0.1:6379'),

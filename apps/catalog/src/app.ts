@@ -2,7 +2,14 @@
 // their schedule, search, likes, follows, keyword alerts, markets, the item master import, and
 // the seller API with webhooks. Registration order: kit, connections, domain, routes.
 import fp from 'fastify-plugin'
-import { discoveryPlugin, redisPlugin, serviceKit, type ServerOptions } from '@deals/service-kit'
+import {
+  discoveryPlugin,
+  redisPlugin,
+  retentionPlugin,
+  serviceKit,
+  type ServerOptions,
+} from '@deals/service-kit'
+import { inboxRetentionRule } from '@deals/messaging'
 import { jobsPlugin } from '@deals/jobs'
 import type { CatalogConfig } from './config.ts'
 import { databasePlugin } from './plugins/database.ts'
@@ -50,6 +57,11 @@ export const catalogApp = fp<CatalogAppOptions>(
     await app.register(discoveryPlugin, { service: SERVICE_NAME })
 
     await app.register(databasePlugin, { databaseUrl: config.DATABASE_URL })
+    await app.register(retentionPlugin, {
+      db: app.catalogDb,
+      rules: [inboxRetentionRule(config.INBOX_RETENTION_HOURS)],
+      intervalMs: config.RETENTION_SWEEP_INTERVAL_MS,
+    })
     await app.register(redisPlugin, { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX })
     await app.register(outboxRelayPlugin, {
       amqpUrl: config.AMQP_URL,

@@ -1,6 +1,6 @@
 // The catalog service's configuration, parsed once at start; development defaults never reach production.
 import { z } from 'zod'
-import { baseConfigShape, devDefault, loadConfig } from '@deals/service-kit'
+import { baseConfigShape, devDefault, inboxRetentionConfigShape, loadConfig } from '@deals/service-kit'
 
 const base64Key32 = z
   .string()
@@ -8,6 +8,7 @@ const base64Key32 = z
 
 export const catalogConfigShape = {
   ...baseConfigShape,
+  ...inboxRetentionConfigShape,
   PORT: z.coerce.number().int().min(0).max(65535).default(3002),
   DATABASE_URL: devDefault(z.string().url(), 'postgresql://postgres@127.0.0.1:5432/deals_catalog'),
   REDIS_URL: devDefault(z.string().url(), 'redis://127.0.0.1:6379'),

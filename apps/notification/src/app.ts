@@ -4,7 +4,14 @@
 // Last-Event-ID, and by e-mail for the kinds a user opted into. Registration order: kit,
 // connections, domain, routes.
 import fp from 'fastify-plugin'
-import { discoveryPlugin, redisPlugin, serviceKit, type ServerOptions } from '@deals/service-kit'
+import {
+  discoveryPlugin,
+  redisPlugin,
+  retentionPlugin,
+  serviceKit,
+  type ServerOptions,
+} from '@deals/service-kit'
+import { inboxRetentionRule } from '@deals/messaging'
 import { jobsPlugin } from '@deals/jobs'
 import type { NotificationConfig } from './config.ts'
 import { databasePlugin } from './plugins/database.ts'
@@ -43,6 +50,11 @@ export const notificationApp = fp<NotificationAppOptions>(
     await app.register(discoveryPlugin, { service: SERVICE_NAME })
 
     await app.register(databasePlugin, { databaseUrl: config.DATABASE_URL })
+    await app.register(retentionPlugin, {
+      db: app.notificationDb,
+      rules: [inboxRetentionRule(config.INBOX_RETENTION_HOURS)],
+      intervalMs: config.RETENTION_SWEEP_INTERVAL_MS,
+    })
     await app.register(redisPlugin, { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX })
     await app.register(jobsPlugin, { databaseUrl: config.DATABASE_URL })
     await app.register(mailerPlugin, { smtpUrl: config.SMTP_URL, from: config.MAIL_FROM })

@@ -1,6 +1,6 @@
 // The notification service's configuration, parsed once at start; development defaults never reach production.
 import { z } from 'zod'
-import { baseConfigShape, devDefault, loadConfig } from '@deals/service-kit'
+import { baseConfigShape, devDefault, inboxRetentionConfigShape, loadConfig } from '@deals/service-kit'
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback)
 
@@ -13,6 +13,7 @@ const leadSeconds = z
 
 export const notificationConfigShape = {
   ...baseConfigShape,
+  ...inboxRetentionConfigShape,
   PORT: z.coerce.number().int().min(0).max(65535).default(3007),
   DATABASE_URL: devDefault(z.string().url(), 'postgresql://postgres@127.0.0.1:5432/deals_notification'),
   REDIS_URL: devDefault(z.string().url(), 'redis://127.0.0.1:6379'),

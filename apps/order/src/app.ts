@@ -2,7 +2,14 @@
 // durable order, idempotent retries), the purchase saga over the payment service's commands and
 // replies, reservation expiry, the deal replica fed by catalog events and the stock counters' rebuild. Registration order: kit, connections, domain, routes.
 import fp from 'fastify-plugin'
-import { discoveryPlugin, redisPlugin, serviceKit, type ServerOptions } from '@deals/service-kit'
+import {
+  discoveryPlugin,
+  redisPlugin,
+  retentionPlugin,
+  serviceKit,
+  type ServerOptions,
+} from '@deals/service-kit'
+import { inboxRetentionRule } from '@deals/messaging'
 import { jobsPlugin } from '@deals/jobs'
 import type { OrderConfig } from './config.ts'
 import { databasePlugin } from './plugins/database.ts'
@@ -47,6 +54,11 @@ export const orderApp = fp<OrderAppOptions>(
     await app.register(databasePlugin, {
       databaseUrl: config.DATABASE_URL,
       placementConnections: config.PLACEMENT_BATCHES_IN_FLIGHT,
+    })
+    await app.register(retentionPlugin, {
+      db: app.orderDb,
+      rules: [inboxRetentionRule(config.INBOX_RETENTION_HOURS)],
+      intervalMs: config.RETENTION_SWEEP_INTERVAL_MS,
     })
     await app.register(redisPlugin, { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX })
     await app.register(outboxRelayPlugin, {

@@ -1,9 +1,10 @@
 // The order service's configuration, parsed once at start; development defaults never reach production.
 import { z } from 'zod'
-import { baseConfigShape, devDefault, loadConfig } from '@deals/service-kit'
+import { baseConfigShape, devDefault, inboxRetentionConfigShape, loadConfig } from '@deals/service-kit'
 
 export const orderConfigShape = {
   ...baseConfigShape,
+  ...inboxRetentionConfigShape,
   PORT: z.coerce.number().int().min(0).max(65535).default(3004),
   DATABASE_URL: devDefault(z.string().url(), 'postgresql://postgres@127.0.0.1:5432/deals_order'),
   REDIS_URL: devDefault(z.string().url(), 'redis://127.0.0.1:6379'),

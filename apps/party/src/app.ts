@@ -3,7 +3,14 @@
 // across replicas, and no-show penalties. Registration order: kit, connections, domain, routes.
 import fp from 'fastify-plugin'
 import websocket from '@fastify/websocket'
-import { redisPlugin, serviceKit, discoveryPlugin, type ServerOptions } from '@deals/service-kit'
+import {
+  redisPlugin,
+  serviceKit,
+  discoveryPlugin,
+  retentionPlugin,
+  type ServerOptions,
+} from '@deals/service-kit'
+import { inboxRetentionRule } from '@deals/messaging'
 import { jobsPlugin } from '@deals/jobs'
 import type { PartyConfig } from './config.ts'
 import { databasePlugin } from './plugins/database.ts'
@@ -47,6 +54,11 @@ export const partyApp = fp<PartyAppOptions>(
     await app.register(discoveryPlugin, { service: SERVICE_NAME })
 
     await app.register(databasePlugin, { databaseUrl: config.DATABASE_URL })
+    await app.register(retentionPlugin, {
+      db: app.partyDb,
+      rules: [inboxRetentionRule(config.INBOX_RETENTION_HOURS)],
+      intervalMs: config.RETENTION_SWEEP_INTERVAL_MS,
+    })
     await app.register(redisPlugin, { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX })
     await app.register(outboxRelayPlugin, {
       amqpUrl: config.AMQP_URL,

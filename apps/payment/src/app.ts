@@ -3,7 +3,14 @@
 // (PG) flow on durable jobs, and sellers' nightly settlements. Registration order: kit,
 // connections, domain, consumers, routes.
 import fp from 'fastify-plugin'
-import { discoveryPlugin, redisPlugin, serviceKit, type ServerOptions } from '@deals/service-kit'
+import {
+  discoveryPlugin,
+  redisPlugin,
+  retentionPlugin,
+  serviceKit,
+  type ServerOptions,
+} from '@deals/service-kit'
+import { inboxRetentionRule } from '@deals/messaging'
 import { jobsPlugin } from '@deals/jobs'
 import type { PaymentConfig } from './config.ts'
 import type { PaymentProvider } from './domain/provider/payment-provider.ts'
@@ -45,6 +52,11 @@ export const paymentApp = fp<PaymentAppOptions>(
     await app.register(discoveryPlugin, { service: SERVICE_NAME })
 
     await app.register(databasePlugin, { databaseUrl: config.DATABASE_URL })
+    await app.register(retentionPlugin, {
+      db: app.paymentDb,
+      rules: [inboxRetentionRule(config.INBOX_RETENTION_HOURS)],
+      intervalMs: config.RETENTION_SWEEP_INTERVAL_MS,
+    })
     await app.register(redisPlugin, { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX })
     await app.register(outboxRelayPlugin, {
       amqpUrl: config.AMQP_URL,

@@ -6,9 +6,11 @@ import {
   discoveryPlugin,
   ipRateLimitPlugin,
   redisPlugin,
+  retentionPlugin,
   serviceKit,
   type ServerOptions,
 } from '@deals/service-kit'
+import { inboxRetentionRule } from '@deals/messaging'
 import type { QueueConfig } from './config.ts'
 import { databasePlugin } from './plugins/database.ts'
 import { queueDomainPlugin } from './plugins/queue-domain.ts'
@@ -45,6 +47,11 @@ export const queueApp = fp<QueueAppOptions>(
     await app.register(discoveryPlugin, { service: SERVICE_NAME })
 
     await app.register(databasePlugin, { databaseUrl: config.DATABASE_URL })
+    await app.register(retentionPlugin, {
+      db: app.queueDb,
+      rules: [inboxRetentionRule(config.INBOX_RETENTION_HOURS)],
+      intervalMs: config.RETENTION_SWEEP_INTERVAL_MS,
+    })
     await app.register(redisPlugin, { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX })
     await app.register(ipRateLimitPlugin)
 

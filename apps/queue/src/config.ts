@@ -1,11 +1,12 @@
 // The queue service's configuration, parsed once at start; development defaults never reach production.
 import { z } from 'zod'
-import { baseConfigShape, devDefault, loadConfig } from '@deals/service-kit'
+import { baseConfigShape, devDefault, inboxRetentionConfigShape, loadConfig } from '@deals/service-kit'
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback)
 
 export const queueConfigShape = {
   ...baseConfigShape,
+  ...inboxRetentionConfigShape,
   PORT: z.coerce.number().int().min(0).max(65535).default(3006),
   DATABASE_URL: devDefault(z.string().url(), 'postgresql://postgres@127.0.0.1:5432/deals_queue'),
   REDIS_URL: devDefault(z.string().url(), 'redis://127.0.0.1:6379'),

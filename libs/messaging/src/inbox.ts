@@ -19,3 +19,12 @@ export async function claimInboxMessage(
   )
   return inserted === 1
 }
+
+/**
+ * The inbox's rule for a retention sweeper: a processed message id ages by `processed_at`
+ * (indexed) and is kept `hours`, which must outlast any redelivery, the outbox's 3 days of
+ * republishable rows included.
+ */
+export function inboxRetentionRule(hours: number): { table: string; column: string; retainMs: number } {
+  return { table: 'inbox_messages', column: 'processed_at', retainMs: hours * 3_600_000 }
+}

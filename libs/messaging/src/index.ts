@@ -15,7 +15,7 @@ export {
   type ConsumedMessage,
   type HandlerContext,
 } from './consumer.ts'
-export { claimInboxMessage } from './inbox.ts'
+export { claimInboxMessage, inboxRetentionRule } from './inbox.ts'
 export { listParked, replayParked, type ParkedMessage } from './parking-lot.ts'
 export {
   DEFAULT_EXCHANGE,

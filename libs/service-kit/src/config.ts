@@ -23,6 +23,21 @@ export const baseConfigShape = {
   GATEWAY_SIGNING_SECRET: devDefault(z.string().min(32), 'dev-only-gateway-signing-secret-change-me!'),
 }
 
+/** Variables of the services that consume events (their inbox of processed message ids). */
+export const inboxRetentionConfigShape = {
+  /**
+   * How long a processed message id is remembered. A redelivery (a lost ack, a relay that died
+   * before marking its batch, an operator's republish of a kept outbox row) must come sooner.
+   */
+  INBOX_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(7 * 24),
+  /** Time between two retention sweeps. */
+  RETENTION_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1_000).default(3_600_000),
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError'
 }

@@ -1,5 +1,12 @@
 // The service kit: what every service of the platform is built from.
-export { baseConfigShape, devDefault, loadConfig, ConfigError, nodeEnvSchema } from './config.ts'
+export {
+  baseConfigShape,
+  inboxRetentionConfigShape,
+  devDefault,
+  loadConfig,
+  ConfigError,
+  nodeEnvSchema,
+} from './config.ts'
 export {
   DomainError,
   defineError,
@@ -34,6 +41,14 @@ export { InsufficientScope, requireSeller, requireSellerScope, sellerIdOf } from
 export { discoveryPlugin, type DiscoveryPluginOptions } from './plugins/discovery.ts'
 export { redisPlugin, type RedisPluginOptions } from './plugins/redis.ts'
 export { ipRateLimitPlugin, TooManyRequests } from './plugins/ip-rate-limit.ts'
+export {
+  RowRetention,
+  retentionPlugin,
+  type RawExecutor,
+  type RetentionOptions,
+  type RetentionPluginOptions,
+  type RetentionRule,
+} from './plugins/retention.ts'
 export { createPrismaClient, type PrismaLike, type PrismaPluginOptions } from './plugins/prisma.ts'
 export {
   signIdentityHeaders,

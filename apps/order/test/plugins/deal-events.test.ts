@@ -61,4 +61,32 @@ describe('deal events', () => {
     assert.equal(await replicaVersion(deal.dealId), 3)
     assert.equal((await t.app.orderDomain.stock.levels(deal.dealId))?.quantity, 80)
   })
+
+  test('processed event ids are swept from the inbox once older than INBOX_RETENTION_HOURS', async () => {
+    const [oldId, recentId] = [randomUUID(), randomUUID()]
+    const [oldDeal, recentDeal] = [dealSnapshot(), dealSnapshot()]
+    await publish(dealCreatedV1.name, oldDeal, oldId)
+    await publish(dealCreatedV1.name, recentDeal, recentId)
+    await waitUntil(async () => (await replicaVersion(recentDeal.dealId)) === 1, { timeoutMs: 20_000 })
+    await waitUntil(async () => (await replicaVersion(oldDeal.dealId)) === 1, { timeoutMs: 20_000 })
+    const hours = t.config.INBOX_RETENTION_HOURS
+    await sql(
+      t,
+      `UPDATE inbox_messages SET processed_at = now() - make_interval(hours => $2) WHERE message_id = $1`,
+      [oldId, hours + 1],
+    )
+
+    const { deleted } = await t.app.retention.sweep()
+
+    assert.ok(deleted.inbox_messages! >= 1)
+    const kept = await sql<{ message_id: string }>(
+      t,
+      'SELECT message_id FROM inbox_messages WHERE message_id = ANY($1::text[])',
+      [[oldId, recentId]],
+    )
+    assert.deepEqual(
+      kept.map((row) => row.message_id),
+      [recentId],
+    )
+  })
 })
