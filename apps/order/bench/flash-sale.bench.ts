@@ -181,6 +181,13 @@ console.log(
   `flash sale: ${UNITS} units, ${BUYERS} buyers, ${CONNECTIONS} connections, at most ${MAX_SECONDS} s per run; ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)}, reference loop ${referenceAtStart} ms (lower is faster)`,
 )
 const stack = await startFlashSaleStack(ORDER_ENV, ORDER_NODE_ARGS)
+// Stopped early (Ctrl-C, a CI job's timeout): the services stop and the run's databases, vhost and
+// Redis keys go, as they do at the end of a run.
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    console.log(`${signal}: stopping the services, removing this run's databases, vhost and keys`)
+    void stack.close().finally(() => process.exit(130))
+  })
 try {
   const minting = performance.now()
   const everyone: Buyer[] = await mintBuyerTokens({
