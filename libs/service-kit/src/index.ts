@@ -48,6 +48,7 @@ export {
   type RetentionOptions,
   type RetentionPluginOptions,
   type RetentionRule,
+  type Sweep,
 } from './plugins/retention.ts'
 export { createPrismaClient, type PrismaLike, type PrismaPluginOptions } from './plugins/prisma.ts'
 export {

@@ -40,6 +40,12 @@ export interface RetentionLogger {
   warn(obj: object, msg: string): void
 }
 
+/** What one sweep did: rows deleted per table, and whether a table has more past their retention. */
+export interface Sweep {
+  deleted: Record<string, number>
+  more: boolean
+}
+
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/
 const BACKLOG_RETRY_MS = 1_000
 
@@ -70,17 +76,10 @@ export class RowRetention {
    * Deletes, per rule, the rows past their retention, at most `maxChunks` chunks each (all of
    * them with `Infinity`). Returns the rows deleted per table and whether any table has more.
    */
-  async sweep(
-    maxChunks = this.#options.maxChunks,
-  ): Promise<{ deleted: Record<string, number>; more: boolean }> {
-    const deleted: Record<string, number> = {}
-    let more = false
-    for (const rule of this.#options.rules) {
-      const count = await this.#prune(rule, maxChunks)
-      deleted[rule.table] = count
-      if (count >= maxChunks * this.#options.chunkSize) more = true
-    }
-    return { deleted, more }
+  sweep(maxChunks = this.#options.maxChunks): Promise<Sweep> {
+    return this.#sweep(maxChunks, (error) => {
+      throw error
+    })
   }
 
   /** Sweeps every `intervalMs` (sooner while a backlog lasts), first one interval from now. */
@@ -127,19 +126,28 @@ export class RowRetention {
     this.#timer.unref()
   }
 
-  async #sweepLogged(): Promise<boolean> {
+  /** Each rule in turn; a rule that fails is handed to `onFailure` and the next one still runs. */
+  async #sweep(maxChunks: number, onFailure: (error: unknown, rule: RetentionRule) => void): Promise<Sweep> {
+    const deleted: Record<string, number> = {}
     let more = false
     for (const rule of this.#options.rules) {
       try {
-        const deleted = await this.#prune(rule, this.#options.maxChunks)
-        if (deleted >= this.#options.maxChunks * this.#options.chunkSize) more = true
-        if (deleted > 0)
-          this.#logger?.info({ table: rule.table, deleted }, 'rows past their retention deleted')
-      } catch (err) {
-        this.#failures?.inc({ table: rule.table })
-        this.#logger?.warn({ err, table: rule.table }, 'retention sweep failed; it will be tried again')
+        deleted[rule.table] = await this.#prune(rule, maxChunks)
+        if (deleted[rule.table]! >= maxChunks * this.#options.chunkSize) more = true
+      } catch (error) {
+        onFailure(error, rule)
       }
     }
+    return { deleted, more }
+  }
+
+  async #sweepLogged(): Promise<boolean> {
+    const { deleted, more } = await this.#sweep(this.#options.maxChunks, (err, { table }) => {
+      this.#failures?.inc({ table })
+      this.#logger?.warn({ err, table }, 'retention sweep failed; it will be tried again')
+    })
+    for (const [table, count] of Object.entries(deleted))
+      if (count > 0) this.#logger?.info({ table, deleted: count }, 'rows past their retention deleted')
     return more
   }
 }
