@@ -1,12 +1,10 @@
 // The driver adapter the Wasm schema engine migrates through: @prisma/adapter-pg, plus what the
 // native engine does and the adapter does not (script execution, `?schema=`, shadow databases).
 import { PrismaPg } from '@prisma/adapter-pg'
+import { ColumnTypeEnum } from '@prisma/driver-adapter-utils'
 import pg from 'pg'
 import { parseDatasourceUrl, quoteIdent, withDatabase } from './postgres-target.mjs'
 import { TextFallbackClient, WAS_INTERNAL_CHAR } from './text-fallback-client.mjs'
-
-// @prisma/driver-adapter-utils' ColumnTypeEnum.Character; adapter-pg never reports it.
-const CHARACTER_COLUMN = 6
 
 // adapter-pg runs a script by splitting it on ';', which cuts `$$`-quoted function bodies apart.
 // Postgres' simple query protocol takes the whole script at once, as the native engine sends it.
@@ -38,7 +36,7 @@ function decodeInternalChars(adapter) {
       },
     })
     const result = await queryRaw.call(view, query)
-    for (const i of charColumns) result.columnTypes[i] = CHARACTER_COLUMN
+    for (const i of charColumns) result.columnTypes[i] = ColumnTypeEnum.Character
     return result
   }
 }
