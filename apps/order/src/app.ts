@@ -9,6 +9,7 @@ import {
   serviceKit,
   type ServerOptions,
 } from '@deals/service-kit'
+import { idempotencyRetentionRule } from '@deals/idempotency'
 import { inboxRetentionRule } from '@deals/messaging'
 import { jobsPlugin } from '@deals/jobs'
 import type { OrderConfig } from './config.ts'
@@ -57,7 +58,10 @@ export const orderApp = fp<OrderAppOptions>(
     })
     await app.register(retentionPlugin, {
       db: app.orderDb,
-      rules: [inboxRetentionRule(config.INBOX_RETENTION_HOURS)],
+      rules: [
+        inboxRetentionRule(config.INBOX_RETENTION_HOURS),
+        idempotencyRetentionRule(config.IDEMPOTENCY_RETENTION_HOURS),
+      ],
       intervalMs: config.RETENTION_SWEEP_INTERVAL_MS,
     })
     await app.register(redisPlugin, { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX })

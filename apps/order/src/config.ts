@@ -1,10 +1,12 @@
 // The order service's configuration, parsed once at start; development defaults never reach production.
 import { z } from 'zod'
+import { idempotencyConfigShape } from '@deals/idempotency'
 import { baseConfigShape, devDefault, inboxRetentionConfigShape, loadConfig } from '@deals/service-kit'
 
 export const orderConfigShape = {
   ...baseConfigShape,
   ...inboxRetentionConfigShape,
+  ...idempotencyConfigShape,
   PORT: z.coerce.number().int().min(0).max(65535).default(3004),
   DATABASE_URL: devDefault(z.string().url(), 'postgresql://postgres@127.0.0.1:5432/deals_order'),
   REDIS_URL: devDefault(z.string().url(), 'redis://127.0.0.1:6379'),
@@ -43,14 +45,6 @@ export const orderConfigShape = {
   SAGA_TIMEOUT_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
   /** Cron (UTC) of the saga sweep. */
   SAGA_SWEEP_CRON: z.string().default('* * * * *'),
-  /** How long a retry waits for the same key's first request to finish before a 409. */
-  IDEMPOTENCY_WAIT_MS: z.coerce.number().int().min(0).default(3000),
-  /** How long answers are kept in Redis for replay (PostgreSQL keeps the orders' for good). */
-  IDEMPOTENCY_TTL_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(60)
-    .default(24 * 3600),
 }
 
 export type OrderConfig = z.infer<z.ZodObject<typeof orderConfigShape>>

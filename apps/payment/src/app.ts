@@ -10,6 +10,7 @@ import {
   serviceKit,
   type ServerOptions,
 } from '@deals/service-kit'
+import { idempotencyRetentionRule } from '@deals/idempotency'
 import { inboxRetentionRule } from '@deals/messaging'
 import { jobsPlugin } from '@deals/jobs'
 import type { PaymentConfig } from './config.ts'
@@ -54,7 +55,10 @@ export const paymentApp = fp<PaymentAppOptions>(
     await app.register(databasePlugin, { databaseUrl: config.DATABASE_URL })
     await app.register(retentionPlugin, {
       db: app.paymentDb,
-      rules: [inboxRetentionRule(config.INBOX_RETENTION_HOURS)],
+      rules: [
+        inboxRetentionRule(config.INBOX_RETENTION_HOURS),
+        idempotencyRetentionRule(config.IDEMPOTENCY_RETENTION_HOURS),
+      ],
       intervalMs: config.RETENTION_SWEEP_INTERVAL_MS,
     })
     await app.register(redisPlugin, { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX })

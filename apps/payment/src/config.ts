@@ -1,10 +1,12 @@
 // The payment service's configuration, parsed once at start; development defaults never reach production.
 import { z } from 'zod'
+import { idempotencyConfigShape } from '@deals/idempotency'
 import { baseConfigShape, devDefault, inboxRetentionConfigShape, loadConfig } from '@deals/service-kit'
 
 export const paymentConfigShape = {
   ...baseConfigShape,
   ...inboxRetentionConfigShape,
+  ...idempotencyConfigShape,
   PORT: z.coerce.number().int().min(0).max(65535).default(3005),
   DATABASE_URL: devDefault(z.string().url(), 'postgresql://postgres@127.0.0.1:5432/deals_payment'),
   REDIS_URL: devDefault(z.string().url(), 'redis://127.0.0.1:6379'),
@@ -30,14 +32,6 @@ export const paymentConfigShape = {
     .string()
     .default('Asia/Seoul')
     .refine((zone) => isTimeZone(zone), 'an IANA time zone such as Asia/Seoul'),
-  /** How long a retry waits for the same key's first request to finish before a 409. */
-  IDEMPOTENCY_WAIT_MS: z.coerce.number().int().min(0).default(3000),
-  /** How long answers are kept in Redis for replay (PostgreSQL keeps the top-ups' for good). */
-  IDEMPOTENCY_TTL_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(60)
-    .default(24 * 3600),
 }
 
 function isTimeZone(zone: string): boolean {

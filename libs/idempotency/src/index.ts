@@ -12,3 +12,4 @@ export {
   type StoredAnswer,
 } from './idempotency-store.ts'
 export { IdempotencyInProgress, IdempotencyKeyReused } from './idempotency-errors.ts'
+export { idempotencyConfigShape, idempotencyRetentionRule } from './idempotency-config.ts'

@@ -33,7 +33,7 @@ export const inboxRetentionConfigShape = {
     .number()
     .int()
     .min(1)
-    .default(7 * 24),
+    .default(30 * 24),
   /** Time between two retention sweeps. */
   RETENTION_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1_000).default(3_600_000),
 }

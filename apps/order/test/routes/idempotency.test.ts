@@ -1,6 +1,6 @@
 // The Idempotency-Key on POST /: a retry gets the first answer byte for byte, concurrent
-// duplicates create one order, another body under the same key is refused, and keys belong to
-// one user.
+// duplicates create one order, another body under the same key is refused, keys belong to one
+// user, and the durable answers are kept for IDEMPOTENCY_RETENTION_HOURS.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
@@ -94,6 +94,44 @@ describe('Idempotency-Key', () => {
         sold: 0,
       })
     }
+  })
+
+  test('durable answers older than IDEMPOTENCY_RETENTION_HOURS are swept; a key retried after both forgot it is a new request', async () => {
+    const deal = await seedDeal(t, { quantity: 5, perUserLimit: 1 })
+    const [early, recent] = [buyerIdentity(), buyerIdentity()]
+    const [earlyRequest, recentRequest] = [purchase(deal), purchase(deal)]
+    const earlyFirst = await client(t)('POST', '/', { as: early, ...earlyRequest })
+    const recentFirst = await client(t)('POST', '/', { as: recent, ...recentRequest })
+    assert.deepEqual([earlyFirst.statusCode, recentFirst.statusCode], [201, 201])
+    await sql(
+      t,
+      `UPDATE idempotency_records SET created_at = now() - make_interval(hours => $2) WHERE user_id = $1`,
+      [early.userId, t.config.IDEMPOTENCY_RETENTION_HOURS + 1],
+    )
+
+    const { deleted } = await t.app.retention.sweep()
+
+    assert.ok(deleted.idempotency_records! >= 1)
+    const kept = await sql<{ user_id: string }>(
+      t,
+      'SELECT user_id FROM idempotency_records WHERE user_id = ANY($1::uuid[])',
+      [[early.userId, recent.userId]],
+    )
+    assert.deepEqual(
+      kept.map((row) => row.user_id),
+      [recent.userId],
+    )
+    const keys = await t.redis.keys(`${t.config.REDIS_KEY_PREFIX}idempotency:*`)
+    await t.redis.del(...keys.map((k) => k.slice(t.config.REDIS_KEY_PREFIX.length)))
+    const recentRetry = await client(t)('POST', '/', { as: recent, ...recentRequest })
+    assert.equal(recentRetry.body, recentFirst.body, 'the kept answer is replayed')
+    const earlyRetry = await client(t)('POST', '/', { as: early, ...earlyRequest })
+    assert.equal(earlyRetry.statusCode, 409, earlyRetry.body)
+    assert.equal(earlyRetry.json().code, 'PURCHASE_LIMIT_EXCEEDED', 'a new request, stopped by the limit')
+    const orders = await sql(t, 'SELECT id FROM orders WHERE user_id = ANY($1::uuid[])', [
+      [early.userId, recent.userId],
+    ])
+    assert.equal(orders.length, 2)
   })
 
   test('a duplicate that arrives while the first is in flight waits at most IDEMPOTENCY_WAIT_MS, then 409', async () => {

@@ -106,6 +106,40 @@ describe('wallet', () => {
     assert.equal(await walletBalance(t, userId), 4_000)
   })
 
+  test('durable answers older than IDEMPOTENCY_RETENTION_HOURS are swept, younger ones still replay', async () => {
+    const [early, recent] = [randomUUID(), randomUUID()]
+    const recentKey = randomUUID()
+    await charge(early, 1_000)
+    const recentFirst = await charge(recent, 2_000, recentKey)
+    await sql(
+      t,
+      `UPDATE idempotency_records SET created_at = now() - make_interval(hours => $2) WHERE user_id = $1`,
+      [early, t.config.IDEMPOTENCY_RETENTION_HOURS + 1],
+    )
+
+    const { deleted } = await t.app.retention.sweep()
+
+    assert.ok(deleted.idempotency_records! >= 1)
+    const kept = await sql<{ user_id: string }>(
+      t,
+      'SELECT user_id FROM idempotency_records WHERE user_id = ANY($1::uuid[])',
+      [[early, recent]],
+    )
+    assert.deepEqual(
+      kept.map((row) => row.user_id),
+      [recent],
+    )
+    const redis = new Redis(t.config.REDIS_URL, { keyPrefix: t.config.REDIS_KEY_PREFIX })
+    try {
+      const keys = await redis.keys(`${t.config.REDIS_KEY_PREFIX}idempotency:*`)
+      await redis.del(...keys.map((k) => k.slice(t.config.REDIS_KEY_PREFIX.length)))
+    } finally {
+      redis.disconnect()
+    }
+    assert.equal((await charge(recent, 2_000, recentKey)).body, recentFirst.body)
+    assert.equal(await walletBalance(t, recent), 2_000)
+  })
+
   test('amounts must be positive whole won up to the configured maximum', async () => {
     const userId = randomUUID()
     for (const amount of [0, -100, 1.5, '1000', null]) {

@@ -4,7 +4,8 @@
 // never wait on each other or on a writer. A sweep that finds more than a few chunks' worth stops
 // and comes back a second later, so a first run on an old table never holds a connection for long.
 // The platform uses it for the inbox (a consumed message id is needed only while the message can
-// still be redelivered); the outbox prunes its published rows in its own relay.
+// still be redelivered) and for the durable Idempotency-Key answers of order and payment (needed
+// only while a client may still retry); the outbox prunes its published rows in its own relay.
 import fp from 'fastify-plugin'
 import { Counter, type Registry } from 'prom-client'
 
