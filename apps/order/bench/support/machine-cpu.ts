@@ -17,7 +17,8 @@ const INFRASTRUCTURE: Record<string, string> = {
 
 export interface CpuSnapshot {
   busySeconds: number
-  byInfrastructure: Record<string, number>
+  /** CPU seconds so far of each infrastructure process, by pid and start time (a pid is reused). */
+  byProcess: Map<string, { part: string; seconds: number }>
 }
 
 export function cpuSnapshot(): CpuSnapshot {
@@ -25,28 +26,33 @@ export function cpuSnapshot(): CpuSnapshot {
   const ticks = fields.map(Number)
   // user nice system idle iowait irq softirq steal: busy is all but idle and iowait.
   const busy = ticks.slice(0, 8).reduce((sum, t, i) => (i === 3 || i === 4 ? sum : sum + t), 0)
-  const byInfrastructure: Record<string, number> = Object.fromEntries(
-    Object.values(INFRASTRUCTURE).map((name) => [name, 0]),
-  )
+  const byProcess: CpuSnapshot['byProcess'] = new Map()
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
     try {
       const text = readFileSync(`/proc/${entry}/stat`, 'utf8')
-      const name = INFRASTRUCTURE[text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'))]
-      if (!name) continue
+      const part = INFRASTRUCTURE[text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'))]
+      if (!part) continue
+      // Fields after the command: utime and stime are the 12th and 13th, starttime the 20th.
       const stat = text.slice(text.lastIndexOf(')') + 2).split(' ')
-      byInfrastructure[name]! += (Number(stat[11]) + Number(stat[12])) / TICKS_PER_SECOND
+      byProcess.set(`${entry}:${stat[19]}`, {
+        part,
+        seconds: (Number(stat[11]) + Number(stat[12])) / TICKS_PER_SECOND,
+      })
     } catch {
       // The process ended while the list was read.
     }
   }
-  return { busySeconds: busy / TICKS_PER_SECOND, byInfrastructure }
+  return { busySeconds: busy / TICKS_PER_SECOND, byProcess }
 }
 
 /**
  * CPU seconds between two snapshots: the machine's busy time, each infrastructure part, and
  * `other`, what is left once those and `accounted` (the measured processes, the load generator)
- * are taken away. A process that ended between the snapshots is missing from the parts.
+ * are taken away. Each part sums its processes' own differences, a process started meanwhile
+ * counting from nothing; one that ended meanwhile (a closed PostgreSQL connection's backend) is
+ * left out, so its whole life's CPU is not taken off the part, and what it spent since the first
+ * snapshot goes to `other`.
  */
 export function cpuBetween(
   before: CpuSnapshot,
@@ -54,9 +60,11 @@ export function cpuBetween(
   accounted: number,
 ): { busy: number; parts: Record<string, number> } {
   const busy = after.busySeconds - before.busySeconds
-  const parts: Record<string, number> = {}
-  for (const name of Object.keys(after.byInfrastructure))
-    parts[name] = Math.max(0, after.byInfrastructure[name]! - (before.byInfrastructure[name] ?? 0))
+  const parts: Record<string, number> = Object.fromEntries(
+    Object.values(INFRASTRUCTURE).map((name) => [name, 0]),
+  )
+  for (const [id, { part, seconds }] of after.byProcess)
+    parts[part]! += seconds - (before.byProcess.get(id)?.seconds ?? 0)
   const known = Object.values(parts).reduce((sum, s) => sum + s, 0) + accounted
   parts.other = Math.max(0, busy - known)
   return { busy, parts }
