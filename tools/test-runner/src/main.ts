@@ -107,7 +107,17 @@ function runFiles(batch: string[], concurrency: number): Promise<void> {
   return new Promise((resolve) => report.on('end', resolve))
 }
 
-await runFiles(shared, Math.max(2, Math.min(4, availableParallelism())))
+// Files at once: two to four by the machine's cores, or TEST_CONCURRENCY (a positive integer).
+function concurrency(): number {
+  const given = process.env.TEST_CONCURRENCY
+  if (given === undefined || given === '') return Math.max(2, Math.min(4, availableParallelism()))
+  const n = Number(given)
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`TEST_CONCURRENCY must be a positive integer, not "${given}"`)
+  return n
+}
+
+await runFiles(shared, concurrency())
 await runFiles(exclusive, 1)
 if (failures.length) console.log(`\nfailed:\n${failures.map((f) => `  ${f}`).join('\n')}`)
 if (lingering.length)
