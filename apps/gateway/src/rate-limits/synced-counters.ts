@@ -2,17 +2,18 @@
 // rate-limiting plugin does with its sync_rate: one Redis round trip per request cost the gateway
 // and Redis about 5 % of their CPU per purchase on the flash-sale path.
 //
-// Per bucket a process keeps the count Redis last reported for the current window, the requests
-// it counted since, and when the window ends; a request is judged on those at once, with no I/O.
-// Every `syncIntervalMs`, and as soon as `syncAfterRequests` requests are unsynced, the pending
-// counts go to Redis in one pipeline (add-to-window.lua per bucket), whose answers become the
-// shared counts and window ends. A sync visits only the buckets counted since the last one: with
-// 100,000 buckets in memory (a sale's buyers) a walk over all of them took 2 to 3 ms, ten times a
-// second. Buckets whose window ended are dropped by a walk over all of them once a second. So one process enforces a limit exactly, and across N processes
-// a client gets past its limit by at most what the other processes counted within one sync
-// interval. While Redis cannot be reached each process enforces on what it counted itself and
-// keeps its pending counts for the next sync that succeeds, each until its window ends. A sync
-// that fails after Redis applied it is sent again: its requests count twice, the safe side.
+// Per bucket a process keeps the count Redis last reported for the current window, the requests it
+// counted since, and when the window ends; a request is judged on those at once, with no I/O. Every
+// `syncIntervalMs`, and as soon as `syncAfterRequests` requests are unsynced, the pending counts go
+// to Redis in one pipeline (add-to-window.lua per bucket), whose answers become the shared counts
+// and window ends. A sync visits only the buckets counted since the last one: with 100,000 buckets
+// in memory (a sale's buyers) a walk over all of them took 2 to 3 ms, ten times a second. Buckets
+// whose window ended are dropped by a walk over all of them once a second. So one process enforces
+// a limit exactly, and across N processes a client gets past its limit by at most what the other
+// processes counted within one sync interval. While Redis cannot be reached each process enforces
+// on what it counted itself and keeps its pending counts for the next sync that succeeds, each
+// until its window ends. A sync that fails after Redis applied it is sent again: its requests count
+// twice, the safe side.
 import { readFileSync } from 'node:fs'
 import type { Redis, Result } from 'ioredis'
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
