@@ -59,8 +59,16 @@ export function createServer({
   app.setSerializerCompiler(serializerCompiler)
   // The API speaks JSON only; any other body is answered 415 instead of reaching validation.
   app.removeContentTypeParser(['text/plain'])
+  // Once closing, every answer still being sent tells its client to close the connection: the
+  // server stops only when its connections end, and a kept-alive one would otherwise hold the
+  // shutdown for Fastify's keep-alive timeout (72 s), past any grace period.
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
+    if (closing) reply.header('connection', 'close')
   })
   return app
 }

@@ -292,6 +292,7 @@ describe('graceful shutdown', () => {
     const res = await slow
     assert.equal(res.status, 200)
     assert.deepEqual(await res.json(), { finished: true })
+    assert.equal(res.headers.get('connection'), 'close', 'the drained connection is not kept alive')
     await closing
     await assert.rejects(fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) }))
   })
