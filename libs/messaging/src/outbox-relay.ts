@@ -89,7 +89,11 @@ export class OutboxRelay {
   private running: Promise<void> | undefined
   private stopping = false
   private aborted = new AbortController()
+  /** Ends the current sleep: `stop()`, and a NOTIFY when the sleep waits for one. */
   private wake: (() => void) | undefined
+  private waitingForNotify = false
+  /** A NOTIFY came while no sleep was waiting for one (a batch in flight, a backoff). */
+  private notified = false
   private listener: pg.PoolClient | undefined
   private channel: { model: ChannelModel; channel: ConfirmChannel } | undefined
 
@@ -239,18 +243,34 @@ export class OutboxRelay {
       const backoff = failures
         ? Math.min(this.pollIntervalMs * 2 ** (failures - 1), 30_000)
         : this.pollIntervalMs
-      await this.sleep(backoff)
+      await this.sleep(backoff, failures === 0)
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  /**
+   * Until `ms` pass or the relay stops, or, `untilNotified`, a NOTIFY comes. A NOTIFY that came
+   * while no sleep waited for one ends the next such sleep at once: its rows may have committed
+   * after the batch in flight read the table, and with no later commit to notify again (the last
+   * order of a sell-out, whose `stock.sold-out.v1` the gateway waits for) they would wait for the
+   * poll. A backoff after a failure is not cut short by one.
+   */
+  private sleep(ms: number, untilNotified: boolean): Promise<void> {
+    if (this.stopping) return Promise.resolve()
+    if (untilNotified && this.notified) {
+      this.notified = false
+      return Promise.resolve()
+    }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms)
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer)
+        if (this.wake === done) this.wake = undefined
+        this.waitingForNotify = false
+        if (untilNotified) this.notified = false
         resolve()
       }
+      const timer = setTimeout(done, ms)
       this.wake = done
+      this.waitingForNotify = untilNotified
     })
   }
 
@@ -258,7 +278,10 @@ export class OutboxRelay {
   private async listen(): Promise<void> {
     try {
       const client = await this.options.pool.connect()
-      client.on('notification', () => this.wake?.())
+      client.on('notification', () => {
+        if (this.wake && this.waitingForNotify) this.wake()
+        else this.notified = true
+      })
       client.on('error', (err: Error) => {
         this.logger.warn({ err }, 'outbox LISTEN connection failed; polling until it is back')
         if (this.listener === client) this.listener = undefined

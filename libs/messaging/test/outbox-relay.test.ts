@@ -257,6 +257,35 @@ describe('outbox relay', () => {
     }
   })
 
+  test('a row committed while a batch is in flight is published after it, without waiting for the poll', async () => {
+    const pool = env.pool()
+    // The first batch that marks rows published is held there until the second row committed.
+    let marking!: () => void
+    const markingStarted = new Promise<void>((resolve) => (marking = resolve))
+    let secondCommitted!: () => void
+    const holdMark = new Promise<void>((resolve) => (secondCommitted = resolve))
+    beforeFirst(pool, 'UPDATE outbox_messages SET published_at', async () => {
+      marking()
+      await holdMark
+    })
+    // Only a NOTIFY can wake it within the test: the poll is a minute away.
+    const relay = new OutboxRelay({ connection, pool, producer: 'order', pollIntervalMs: 60_000 })
+    try {
+      relay.start()
+      await env.prisma.$transaction((tx) => enqueue(tx, { name: 'order.placed.v1', payload: { n: 1 } }))
+      await markingStarted
+      await env.prisma.$transaction((tx) => enqueue(tx, { name: 'order.placed.v1', payload: { n: 2 } }))
+      secondCommitted()
+      await waitUntil(async () => (await unpublished()) === 0, {
+        timeoutMs: 10_000,
+        message: 'the row committed during the batch is published',
+      })
+    } finally {
+      await relay.stop()
+      await pool.query('DELETE FROM outbox_messages')
+    }
+  })
+
   test('two relays running concurrently on one outbox publish each row once', async () => {
     const collector = await collectMessages(connection, 'deal.opened.v1')
     const relays = [1, 2].map(
@@ -297,6 +326,23 @@ describe('outbox relay', () => {
     }
   })
 })
+
+/** Runs `hold` before the first query starting with `sql` on any client of `pool` goes out. */
+function beforeFirst(pool: pg.Pool, sql: string, hold: () => Promise<void>): void {
+  let held = false
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>
+    Object.assign(client, {
+      query: async (...args: unknown[]) => {
+        if (!held && typeof args[0] === 'string' && args[0].startsWith(sql)) {
+          held = true
+          await hold()
+        }
+        return query(...args)
+      },
+    })
+  })
+}
 
 /** Makes the first query starting with `sql` on any client of `pool` fail, as a process killed there would. */
 function failOnce(pool: pg.Pool, sql: string): void {
