@@ -346,19 +346,7 @@ function beforeFirst(pool: pg.Pool, sql: string, hold: () => Promise<void>): voi
 
 /** Makes the first query starting with `sql` on any client of `pool` fail, as a process killed there would. */
 function failOnce(pool: pg.Pool, sql: string): void {
-  let failed = false
-  pool.on('connect', (client) => {
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown
-    Object.assign(client, {
-      query: (...args: unknown[]) => {
-        if (!failed && typeof args[0] === 'string' && args[0].startsWith(sql)) {
-          failed = true
-          return Promise.reject(new Error('relay killed before marking the batch published'))
-        }
-        return query(...args)
-      },
-    })
-  })
+  beforeFirst(pool, sql, () => Promise.reject(new Error('relay killed before marking the batch published')))
 }
 
 /**
