@@ -1,12 +1,13 @@
 // Operators' way out for a payment whose provider job pg-boss gave up on, against the provider
 // simulator over real HTTP and the saga over real RabbitMQ: the payment is listed as stuck, a
-// retry schedules its step again and it is paid once; only an admin may look or retry, only a
-// payment waiting on a provider step can be retried, and bad input is a 4xx problem+json.
+// retry schedules its step again (ready, reconcile or cancel) and the payment moves on once; only
+// an admin may look or retry, only a payment waiting on a provider step can be retried, and bad
+// input is a 4xx problem+json.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { waitUntil } from '@deals/messaging/testing'
-import { PG_CANCEL_JOB, PG_RECONCILE_JOB } from '../../src/domain/payments/pg-jobs.ts'
+import { PG_CANCEL_JOB, PG_READY_JOB, PG_RECONCILE_JOB } from '../../src/domain/payments/pg-jobs.ts'
 import {
   admin,
   assertLedgerBalanced,
@@ -192,6 +193,60 @@ describe('admin payments: stuck provider steps and their retry', () => {
       replies.map((r) => r.name),
       ['payment.approval-required.v1', 'payment.charge-succeeded.v1', 'payment.refund-completed.v1'],
     )
+    await assertLedgerBalanced(t)
+  })
+
+  test('a charge whose ready job pg-boss gave up on is retried: READY at the provider once, approval asked once', async () => {
+    const command = chargeCommand({ method: 'PG', amount: 17_000 })
+    let paymentId: string | undefined
+    // The provider is down: the ready job fails and waits for its next try, when pg-boss gives up.
+    await sim.config({ serverErrorRate: 1 })
+    try {
+      await saga.charge(command)
+      await waitUntil(
+        async () => {
+          paymentId ??= (
+            await sql<{ id: string }>(t, `SELECT id FROM payments WHERE order_id = $1`, [command.orderId])
+          )[0]?.id
+          if (!paymentId) return false
+          const failed = await sql(
+            t,
+            `UPDATE pgboss.job SET state = 'failed', completed_on = now()
+              WHERE name = $1 AND data->'data'->>'paymentId' = $2 AND state = 'retry' RETURNING id`,
+            [PG_READY_JOB, paymentId],
+          )
+          return failed.length === 1
+        },
+        { timeoutMs: 20_000, message: 'the ready job failed once and waits to retry' },
+      )
+    } finally {
+      await sim.config({ serverErrorRate: 0 })
+    }
+    assert.ok(paymentId)
+    const id = paymentId
+    assert.equal(await stateOf(id), 'PREPARING')
+    assert.equal(await t.app.jobs.pending(PG_READY_JOB), 0)
+    assert.deepEqual(saga.repliesFor(command.orderId), [], 'no reply while the provider is down')
+    await age(id)
+    assert.deepEqual(
+      (await listed('stuck=true&state=PREPARING')).items.map((p) => [p.id, p.stuck]),
+      [[id, true]],
+    )
+
+    const retry = await call('POST', `/admin/payments/${id}/retry`, { as: operator })
+    assert.equal(retry.statusCode, 202, retry.body)
+    assert.equal(retry.json().state, 'PREPARING')
+    await waitUntil(async () => (await stateOf(id)) === 'READY', { timeoutMs: 30_000 })
+    const atProvider = (await sim.payments()).filter((p) => p.partner_order_id === id)
+    assert.deepEqual(
+      atProvider.map((p) => [p.status, p.total_amount]),
+      [['READY', 17_000]],
+    )
+    const [reply] = await saga.awaitReplies(command.orderId)
+    assert.equal(reply?.name, 'payment.approval-required.v1')
+    assert.equal(reply?.payload.paymentId, id)
+    assert.equal(saga.repliesFor(command.orderId).length, 1, 'one approval-required')
+    assert.deepEqual((await listed('stuck=true')).items, [])
     await assertLedgerBalanced(t)
   })
 
